@@ -18,6 +18,8 @@ const decide = (kind: 'retry' | 'waive' | 'rollback' | 'abort' | 'extend') => ({
 interface HaltOptions {
   retry: string;
   waive?: string;
+  /** What else a waiver changes, e.g. marking failed checklist items as waived. */
+  waiveActions?: Array<'waiveFailingItems'>;
   rollback?: boolean;
   extend?: string;
 }
@@ -31,7 +33,7 @@ function halted(options: HaltOptions) {
       RETRY: { target: options.retry, actions: [decide('retry'), 'announceDecision' as const] },
       ABORT: { guard: 'abortAllowed' as const, target: '#release.finishing', actions: [decide('abort'), 'announceDecision' as const, outcome('aborted')] },
       ...(options.waive
-        ? { WAIVE: { guard: 'waiverAllowed' as const, target: options.waive, actions: ['recordWaiver' as const, decide('waive'), 'announceDecision' as const] } }
+        ? { WAIVE: { guard: 'waiverAllowed' as const, target: options.waive, actions: ['recordWaiver' as const, ...(options.waiveActions ?? []), decide('waive'), 'announceDecision' as const] } }
         : {}),
       ...(options.rollback
         ? {
@@ -157,7 +159,7 @@ export const releaseMachine = releaseSetup.createMachine({
                 onError: { target: 'halted', actions: haltBecause(STEP.evidence, errorText) },
               },
             },
-            halted: halted({ retry: 'checking', waive: '#release.readiness.confirmScope' }),
+            halted: halted({ retry: 'checking', waive: '#release.readiness.confirmScope', waiveActions: ['waiveFailingItems'] }),
           },
         },
         confirmScope: {
@@ -191,7 +193,7 @@ export const releaseMachine = releaseSetup.createMachine({
                 onError: { target: 'halted', actions: haltBecause(STEP.scope, errorText) },
               },
             },
-            halted: halted({ retry: 'checking', waive: '#release.readiness.deploymentWindow' }),
+            halted: halted({ retry: 'checking', waive: '#release.readiness.deploymentWindow', waiveActions: ['waiveFailingItems'] }),
           },
         },
         deploymentWindow: {
@@ -565,7 +567,7 @@ export const releaseMachine = releaseSetup.createMachine({
           entry: { type: 'announce', params: { kind: 'rollback', text: (c: SessionContext) => announce.rollback(prefix(c), 'Rollback command finished; verifying service health...') } },
           invoke: {
             src: 'runChecks',
-            input: ({ context }) => ({ stage: 'rollback' as const, checks: context.plan.checks, metrics: [] }),
+            input: ({ context }) => ({ stage: 'rollback' as const, checks: context.plan.rollback.checks, metrics: [] }),
             onDone: [
               {
                 guard: { type: 'allChecksPass', params: ({ event }: Args) => event.output.checks },

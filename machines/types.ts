@@ -126,7 +126,7 @@ export interface SessionContext {
   soak?: { startedAt: number; endsAt: number; extensions: number };
   gates: Partial<Record<GateName, GateResult>>;
   /** Evidence files the chart asked for and the session wrote (relative paths). */
-  evidence: string[];
+  evidence: ArtifactName[];
   waivers: Waiver[];
   decisions: Decision[];
   halt?: Halt;

@@ -64,7 +64,7 @@ export function freezeGate(evidence: FreezeEvidence, at: string): GateResult {
       {
         name: 'Staging health reconfirmed',
         required: 'all staging checks pass',
-        actual: stagingFailed.length === 0 ? `${evidence.staging.length} passed` : `failed: ${stagingFailed.join(', ')}${evidence.stagingWaived ? ' (waived)' : ''}`,
+        actual: evidence.staging.length === 0 ? 'no staging checks defined' : stagingFailed.length === 0 ? `${evidence.staging.length} passed` : `failed: ${stagingFailed.join(', ')}${evidence.stagingWaived ? ' (waived)' : ''}`,
         passed: stagingFailed.length === 0 || evidence.stagingWaived,
       },
       {

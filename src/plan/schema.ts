@@ -187,6 +187,7 @@ export const planSchema = z
       timeout: duration.optional(),
       cwd: z.string().optional(),
       auto: z.boolean().default(false),
+      checks: z.array(checkSchema).default([]).describe('Checks run after the rollback command to confirm the service is healthy again'),
     }),
     checks: z.array(checkSchema).default([]),
     health: z

@@ -30,7 +30,7 @@ export function testPlan(overrides: Record<string, unknown> = {}): Plan {
         { name: 'promote-100', run: ['deploy', 'all'] },
       ],
     },
-    rollback: { run: ['rollback'], auto: true },
+    rollback: { run: ['rollback'], auto: true, checks: [{ name: 'healthz', run: ['probe'] }] },
     checks: [{ name: 'healthz', run: ['probe'] }],
     health: { soak: '5s', interval: '1s', metrics: [{ name: 'error_ratio', source: 'command', run: ['metric'], max: 0.05 }] },
     ...overrides,

@@ -1,0 +1,50 @@
+import { EXIT } from './exit-codes.js';
+import { processIo, writeLine, type CliIo } from './io.js';
+
+// Commands load lazily so `warroom --help` and `warroom validate` start fast.
+const COMMANDS: Record<string, () => Promise<(args: string[], io: CliIo) => Promise<number>>> = {
+  run: async () => (await import('./run.js')).runCommand,
+  demo: async () => (await import('./demo.js')).demoCommand,
+  validate: async () => (await import('./validate.js')).validateCommand,
+  init: async () => (await import('./init.js')).initCommand,
+  schema: async () => (await import('./schema.js')).schemaCommand,
+};
+
+export const HELP = `warroom — a war-room console for production releases
+
+Usage:
+  warroom [demo]                      run the demo release (fixtures/demo) in a scratch copy
+  warroom run [PLAN] [options]        execute the release protocol for PLAN (default ./release.yaml)
+      --headless                      plain lines instead of the console (the only mode so far;
+                                      also chosen when stdout is not a terminal or TERM=dumb)
+      --approvals FILE                approvals and freeze acknowledgements granted elsewhere (JSON)
+      --evidence DIR                  evidence folder (default .artifacts/deployment/)
+      --state DIR                     session state (default .warroom/ beside the plan)
+  warroom validate PLAN               check a plan; every problem as FILE:LINE:COL message
+  warroom init [DIR]                  scaffold a commented release.yaml and example scripts
+  warroom schema                      print the plan's JSON Schema
+
+Exit codes of run and demo:
+  0 released and handed off · 1 rolled back / launch failed · 2 halted or aborted, awaiting instructions · 3 bad input
+`;
+
+export async function main(args: string[], io: CliIo = processIo()): Promise<number> {
+  const [name = 'demo', ...rest] = args;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    writeLine(io.stderr, `warroom: unknown command "${name}" (see warroom --help)`);
+    return EXIT.badInput;
+  }
+  try {
+    return await (await load())(rest, io);
+  } catch (error) {
+    // A bug, not bad input: one line, and the exit code that says "awaiting instructions".
+    writeLine(io.stderr, `warroom: internal error: ${(error as Error).message}`);
+    if (io.env.WARROOM_DEBUG) writeLine(io.stderr, String((error as Error).stack));
+    return EXIT.halted;
+  }
+}

@@ -1,0 +1,41 @@
+import { runCommand } from '../../runner/command.js';
+import type { Reading } from './reading.js';
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** Output quoted in an error is cut to this many characters. */
+const QUOTE_LIMIT = 60;
+
+/** Runs the command and reads the last non-empty line it printed on stdout as the value. */
+export async function readCommandMetric(
+  source: { name: string; run: string[] },
+  ctx: { cwd: string; env?: Record<string, string>; signal?: AbortSignal },
+  timeoutMs: number,
+): Promise<Reading> {
+  let lastOutput = '';
+  let lastError = '';
+  const record = await runCommand({
+    name: source.name,
+    argv: source.run,
+    cwd: ctx.cwd,
+    timeoutMs,
+    env: ctx.env,
+    log: '',
+    onLine: (line, stream) => {
+      if (line.trim() === '') return;
+      if (stream === 'stdout') lastOutput = line.trim();
+      else lastError = line.trim();
+    },
+    signal: ctx.signal,
+  });
+  if (record.error !== undefined) {
+    return { error: lastError === '' ? record.error : `${record.error}: ${quote(lastError)}` };
+  }
+  if (lastOutput === '') return { error: 'printed no value' };
+  if (!NUMBER.test(lastOutput)) return { error: `not a number: ${quote(lastOutput)}` };
+  return { value: Number(lastOutput) };
+}
+
+/** JSON quoting shows control characters as escapes instead of sending them on. */
+function quote(text: string): string {
+  return JSON.stringify(text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text);
+}

@@ -1,0 +1,139 @@
+import { fromCallback, fromPromise } from 'xstate';
+import type { ChecksInput, ChecksOutput, CommandInput } from '../../machines/actors.js';
+import type { ReadinessItem, SessionEvent } from '../../machines/types.js';
+import { durationMs } from '../plan/duration.js';
+import type { Check, Metric, Plan } from '../plan/schema.js';
+import { runCheck } from '../probes/checks.js';
+import { sampleMetric } from '../probes/metrics.js';
+import { checkPrerequisiteFiles } from '../probes/readiness.js';
+import { confirmScope } from '../probes/scope.js';
+import type { MetricSample } from '../probes/types.js';
+import { runCommand } from '../runner/command.js';
+import type { CommandRecord, OutputStream } from '../runner/types.js';
+import { resolve } from 'node:path';
+import type { Recorder } from './recorder.js';
+
+// The real work behind the names the chart invokes. Each actor journals what
+// it starts before starting it, streams output through the safety filter into
+// the step's log, the journal and the operator's screen, and stops its
+// process group when the chart leaves the state (the AbortSignal).
+
+export interface ActorDeps {
+  planDir: string;
+  env: Record<string, string>;
+  recorder: Recorder;
+  /** Masks and sanitises one output line: evidence text and terminal text. */
+  filter: (line: string) => { evidence: string; terminal: string };
+  print: (step: string, line: string) => void;
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'step';
+
+async function withLog<T>(deps: ActorDeps, step: string, logPath: string, work: (onLine: (line: string, stream: OutputStream) => void) => Promise<T>): Promise<T> {
+  const log = deps.recorder.evidence.openLog(logPath);
+  const onLine = (raw: string, stream: OutputStream) => {
+    const { evidence, terminal } = deps.filter(raw);
+    log.write(`${evidence}\n`);
+    deps.recorder.output(step, stream, evidence);
+    deps.print(step, terminal);
+  };
+  try {
+    return await work(onLine);
+  } finally {
+    deps.recorder.flushOutput();
+    await new Promise<void>((done) => log.end(done));
+  }
+}
+
+export function execute(deps: ActorDeps, input: CommandInput, signal?: AbortSignal): Promise<CommandRecord> {
+  const logPath = `logs/${slug(input.name)}.log`;
+  const cwd = resolve(deps.planDir, input.command.cwd ?? '.');
+  deps.recorder.event('command.start', { name: input.name, kind: input.kind, argv: input.command.run, cwd, log: logPath }, true);
+  return withLog(deps, input.name, logPath, async (onLine) => {
+    const record = await runCommand({
+      name: input.name,
+      argv: input.command.run,
+      cwd,
+      timeoutMs: durationMs(input.command.timeout, DEFAULT_TIMEOUT_MS),
+      env: { ...deps.env, WARROOM_STEP: input.name },
+      log: logPath,
+      onLine,
+      ...(signal ? { signal } : {}),
+    });
+    deps.recorder.event('command.end', record, true);
+    return record;
+  });
+}
+
+async function runStageChecks(deps: ActorDeps, input: ChecksInput, signal?: AbortSignal): Promise<ChecksOutput> {
+  const checks = [];
+  for (const check of input.checks) checks.push(await runOneCheck(deps, input.stage, check, signal));
+  const samples = await sampleAll(deps, input.metrics, signal);
+  return { checks, samples };
+}
+
+async function runOneCheck(deps: ActorDeps, stage: string, check: Check, signal?: AbortSignal) {
+  const step = `${stage}-${slug(check.name)}`;
+  const logPath = `logs/${step}.log`;
+  deps.recorder.event('check.start', { stage, name: check.name });
+  const result = await withLog(deps, step, logPath, (onLine) =>
+    runCheck(check, {
+      cwd: resolve(deps.planDir, ('cwd' in check && check.cwd) || '.'),
+      env: { ...deps.env, WARROOM_STEP: step },
+      log: (line) => onLine(line, 'stdout'),
+      logPath,
+      ...(signal ? { signal } : {}),
+    }),
+  );
+  deps.recorder.event('check', { stage, result }, true);
+  return result;
+}
+
+async function sampleAll(deps: ActorDeps, metrics: Metric[], signal?: AbortSignal): Promise<MetricSample[]> {
+  const samples = await Promise.all(
+    metrics.map((metric) =>
+      sampleMetric(metric, { cwd: resolve(deps.planDir, ('cwd' in metric && metric.cwd) || '.'), env: deps.env, ...(signal ? { signal } : {}) }),
+    ),
+  );
+  for (const sample of samples) deps.recorder.event('metric', sample);
+  return samples;
+}
+
+export function sessionActorImplementations(deps: ActorDeps) {
+  return {
+    checkReadiness: fromPromise<ReadinessItem[], { plan: Plan }>(async ({ input, signal }) => {
+      const items = await checkPrerequisiteFiles(input.plan, deps.planDir, Date.now());
+      for (const check of input.plan.prerequisites.checks) {
+        const result = await runOneCheck(deps, 'prerequisite', check, signal);
+        items.push({ id: `check:${check.name}`, kind: 'check', name: check.name, status: result.passed ? 'pass' : 'fail', detail: result.detail });
+      }
+      return items;
+    }),
+    confirmScope: fromPromise<ReadinessItem[], { plan: Plan }>(({ input }) => confirmScope(input.plan, deps.planDir)),
+    runChecks: fromPromise<ChecksOutput, ChecksInput>(({ input, signal }) => runStageChecks(deps, input, signal)),
+    runCommand: fromPromise<CommandRecord, CommandInput>(({ input, signal }) => execute(deps, input, signal)),
+    sampleMetrics: fromPromise<MetricSample[], { metrics: Metric[] }>(({ input, signal }) => sampleAll(deps, input.metrics, signal)),
+    soakSampler: fromCallback<SessionEvent, { metrics: Metric[]; intervalMs: number }>(({ input, sendBack }) => {
+      const controller = new AbortController();
+      let busy = false;
+      // One round at a time: a slow source skips a beat rather than piling up requests.
+      const round = async () => {
+        if (busy || controller.signal.aborted) return;
+        busy = true;
+        try {
+          const samples = await sampleAll(deps, input.metrics, controller.signal);
+          if (!controller.signal.aborted) for (const sample of samples) sendBack({ type: 'SAMPLE', sample });
+        } finally {
+          busy = false;
+        }
+      };
+      void round();
+      const timer = setInterval(() => void round(), Math.max(input.intervalMs, 100));
+      return () => {
+        clearInterval(timer);
+        controller.abort();
+      };
+    }),
+  };
+}

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createActor } from 'xstate';
+import { releaseMachine } from '../../machines/release.js';
+import type { Person, SessionEvent } from '../../machines/types.js';
+import { approvalWaitingFor, describeRoles, outstandingRoles } from '../../machines/rules.js';
+import type { ApprovalEntry } from '../plan/approvals-file.js';
+import type { Plan } from '../plan/schema.js';
+import { createOutputFilter } from '../safety/output.js';
+import { writeFileAtomic } from '../evidence/writer.js';
+import { sessionActorImplementations } from './actors.js';
+import { answerEvents } from './answers.js';
+import { Recorder } from './recorder.js';
+import { exitCodeOf, outcomeOf, statePath, type ReleaseSnapshot } from './state.js';
+
+// A headless session: the chart decides, this file carries its decisions to
+// disk and to stdout, and stands in for the humans with the approvals file
+// and the headless decision rule of SPEC section 2.
+
+export interface SessionOptions {
+  plan: Plan;
+  planPath: string;
+  planDir: string;
+  planFile: string;
+  evidenceDir: string;
+  stateDir: string;
+  answers: ApprovalEntry[];
+  operator: string;
+  /** One plain line of headless output. */
+  print: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface SessionResult {
+  sessionId: string;
+  exitCode: number;
+  outcome: string;
+  state: string;
+}
+
+const HEADLESS_RULE: Person = { name: 'headless decision rule', role: 'warroom', user: 'warroom', source: 'headless-rule' };
+
+function sessionIdFor(plan: Plan): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+  return `${plan.release.tag}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export function runHeadlessSession(options: SessionOptions): Promise<SessionResult> {
+  const { plan } = options;
+  const sessionId = sessionIdFor(plan);
+  const sessionDir = join(options.stateDir, sessionId);
+  const recorder = new Recorder({ evidenceDir: options.evidenceDir, planFile: options.planFile, operator: options.operator });
+  const secretValues = plan.secrets.env.map((name) => options.env[name]).filter((value): value is string => typeof value === 'string');
+  const filter = createOutputFilter({ values: secretValues, patterns: plan.secrets.patterns });
+  const commandEnv: Record<string, string> = {
+    WARROOM_TAG: plan.release.tag,
+    WARROOM_RELEASE: plan.release.name,
+    WARROOM_ENV: plan.release.environment,
+    WARROOM_EVIDENCE_DIR: options.evidenceDir,
+  };
+
+  const machine = releaseMachine.provide({
+    actors: sessionActorImplementations({
+      planDir: options.planDir,
+      env: commandEnv,
+      recorder,
+      filter,
+      print: (step, line) => options.print(`${step} | ${line}`),
+    }),
+  });
+  const actor = createActor(machine, {
+    input: { plan, operator: { user: options.operator }, evidenceDir: options.evidenceDir, now: Date.now() },
+  });
+
+  recorder.event('session.start', { sessionId, plan: options.planPath, release: plan.release, operator: options.operator, evidenceDir: options.evidenceDir }, true);
+  writeFileAtomic(join(sessionDir, 'session.json'), `${JSON.stringify({ sessionId, planPath: options.planPath, evidenceDir: options.evidenceDir, pid: process.pid }, null, 2)}\n`);
+
+  actor.on('announce', (event) => {
+    const text = filter(event.text).evidence;
+    recorder.announce(event.kind, text);
+    options.print(text);
+  });
+  actor.on('evidence', (event) => {
+    try {
+      recorder.writeArtifacts(event.artifacts, event.context);
+    } catch (error) {
+      const failure: SessionEvent = { type: 'EVIDENCE_FAILED', path: event.artifacts.join(', '), error: (error as Error).message };
+      queueMicrotask(() => actor.send(failure));
+    }
+  });
+
+  /** Journal first: an answer is on disk before the chart hears it. */
+  const answer = (event: SessionEvent) => {
+    if (!actor.getSnapshot().can(event)) {
+      recorder.event('answer.refused', event, true);
+      options.print(`[${plan.announce.prefix} REFUSED] ${describeAnswer(event)}: not accepted by the plan (role, stakeholder or separation of duties)`);
+      return;
+    }
+    recorder.event('answer', event, true);
+    actor.send(event);
+  };
+
+  return new Promise<SessionResult>((resolveSession) => {
+    let previous = '';
+    let finished = false;
+
+    const finish = (snapshot: ReleaseSnapshot) => {
+      if (finished) return;
+      finished = true;
+      const result: SessionResult = { sessionId, exitCode: exitCodeOf(snapshot), outcome: outcomeOf(snapshot), state: statePath(snapshot.value) };
+      recorder.writeArtifacts(['report', 'retrospective'], snapshot.context);
+      recorder.event('session.end', result, true);
+      writeFileAtomic(join(sessionDir, 'snapshot.json'), JSON.stringify(actor.getPersistedSnapshot()));
+      actor.stop();
+      recorder.close();
+      resolveSession(result);
+    };
+
+    // Stand in for the people: feed the approvals file, then apply the headless rule.
+    const drive = (snapshot: ReleaseSnapshot) => {
+      if (snapshot.status === 'done') return finish(snapshot);
+      if (snapshot.hasTag('awaiting-acknowledgement') || snapshot.hasTag('awaiting-approval')) {
+        const kind = snapshot.hasTag('awaiting-approval') ? 'production' : 'freeze';
+        recorder.event('prompt', { kind, state: statePath(snapshot.value), deadline: snapshot.context.deadline }, true);
+        for (const event of answerEvents(options.answers, kind)) {
+          if (!stillWaiting(actor.getSnapshot(), kind)) break;
+          answer(event);
+        }
+        const now = actor.getSnapshot();
+        if (stillWaiting(now, kind)) {
+          const what = kind === 'production' ? 'production approval' : 'change-freeze acknowledgement';
+          actor.send({ type: 'HALT', reason: `no one to ask in headless mode: ${what} still needed (${waitingText(now)}); supply it with --approvals` });
+        }
+        return;
+      }
+      if (snapshot.hasTag('halted')) {
+        const rollback: SessionEvent = { type: 'ROLLBACK', by: HEADLESS_RULE, reason: `headless rule: rollback.auto after a failure at ${snapshot.context.halt?.step}` };
+        if (snapshot.context.productionStarted && plan.rollback.auto && snapshot.can(rollback)) {
+          recorder.event('answer', rollback, true);
+          actor.send(rollback);
+          return;
+        }
+        finish(snapshot);
+      }
+    };
+
+    actor.subscribe({
+      next: (snapshot) => {
+        const path = statePath(snapshot.value);
+        if (path === previous) return;
+        recorder.event('transition', { from: previous || null, to: path }, true);
+        previous = path;
+        writeFileAtomic(join(sessionDir, 'snapshot.json'), JSON.stringify(actor.getPersistedSnapshot()));
+        // Decide after the chart has settled, never inside its transition.
+        setImmediate(() => {
+          if (!finished && statePath(actor.getSnapshot().value) === path) drive(actor.getSnapshot());
+        });
+      },
+      error: (error) => {
+        options.print(`[${plan.announce.prefix} ERROR] - "internal error: ${(error as Error).message}"`);
+        finish(actor.getSnapshot());
+      },
+    });
+    actor.start();
+  });
+}
+
+function stillWaiting(snapshot: ReleaseSnapshot, kind: 'production' | 'freeze'): boolean {
+  return snapshot.hasTag(kind === 'production' ? 'awaiting-approval' : 'awaiting-acknowledgement');
+}
+
+function waitingText(snapshot: ReleaseSnapshot): string {
+  const context = snapshot.context;
+  if (snapshot.hasTag('awaiting-approval')) return approvalWaitingFor(context);
+  return describeRoles(context.plan, outstandingRoles(context.plan.freeze.acknowledge, context.acknowledgements));
+}
+
+function describeAnswer(event: SessionEvent): string {
+  if (event.type === 'APPROVAL') return `production ${event.approval.decision} by ${event.approval.name} (${event.approval.role}, ${event.approval.user})`;
+  if (event.type === 'ACKNOWLEDGE') return `freeze acknowledgement by ${event.acknowledgement.name} (${event.acknowledgement.role})`;
+  return event.type;
+}

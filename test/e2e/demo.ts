@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+
+// End-to-end helpers: a private copy of the demo and the real CLI in a child process.
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const CLI = join(REPO, 'bin/warroom.js');
+
+export function demoCopy(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'warroom-e2e-')), 'demo');
+  cpSync(join(REPO, 'fixtures/demo'), dir, { recursive: true, filter: (source) => !['.run', '.warroom'].includes(basename(source)) });
+  return dir;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function warroom(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: options.cwd ?? REPO, env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}

@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LineSplitter, MAX_LINE_LENGTH } from '../../src/runner/lines.js';
+
+function split(chunks: Buffer[]): string[] {
+  const lines: string[] = [];
+  const splitter = new LineSplitter((line) => lines.push(line));
+  for (const chunk of chunks) splitter.write(chunk);
+  splitter.flush();
+  return lines;
+}
+
+function cut(bytes: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts)].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let previous = 0;
+  for (const point of points) {
+    chunks.push(bytes.subarray(previous, point));
+    previous = point;
+  }
+  chunks.push(bytes.subarray(previous));
+  return chunks;
+}
+
+describe('LineSplitter', () => {
+  it('emits lines without their newline, for both \\n and \\r\\n', () => {
+    expect(split([Buffer.from('one\ntwo\r\nthree\n')])).toEqual(['one', 'two', 'three']);
+  });
+
+  it('keeps a partial line until the next chunk and flushes it at the end', () => {
+    expect(split([Buffer.from('hel'), Buffer.from('lo\nwor'), Buffer.from('ld')])).toEqual(['hello', 'world']);
+  });
+
+  it('joins a \\r\\n split across two chunks', () => {
+    expect(split([Buffer.from('one\r'), Buffer.from('\ntwo')])).toEqual(['one', 'two']);
+  });
+
+  it('keeps a bare carriage return inside the line for the sanitiser', () => {
+    expect(split([Buffer.from('10%\r100%\n')])).toEqual(['10%\r100%']);
+  });
+
+  it('decodes a multi-byte character split across chunks', () => {
+    const bytes = Buffer.from('café 🚀\n');
+    expect(split([...bytes].map((byte) => Buffer.from([byte])))).toEqual(['café 🚀']);
+  });
+
+  it('turns invalid UTF-8 into U+FFFD instead of failing', () => {
+    expect(split([Buffer.from([0x61, 0xff, 0x62, 0x0a, 0xc3])])).toEqual(['a\ufffdb', '\ufffd']);
+  });
+
+  it('emits empty lines', () => {
+    expect(split([Buffer.from('\n\n')])).toEqual(['', '']);
+  });
+
+  it('emits a line longer than the limit in bounded pieces', () => {
+    const long = 'x'.repeat(MAX_LINE_LENGTH * 2 + 10);
+    const lines = split([Buffer.from(`${long}\nnext\n`)]);
+    expect(lines.map((line) => line.length)).toEqual([MAX_LINE_LENGTH, MAX_LINE_LENGTH, 10, 4]);
+  });
+
+  it('does not keep more than one piece of an endless line in memory', () => {
+    const pieces: string[] = [];
+    const splitter = new LineSplitter((line) => pieces.push(line));
+    const chunk = Buffer.from('y'.repeat(10_000));
+    for (let i = 0; i < 100; i += 1) splitter.write(chunk);
+    expect(pieces.length).toBe(Math.floor(1_000_000 / MAX_LINE_LENGTH));
+    expect(pieces.every((piece) => piece.length === MAX_LINE_LENGTH)).toBe(true);
+  });
+
+  it('never cuts a long line between the halves of a surrogate pair', () => {
+    const long = `${'a'.repeat(MAX_LINE_LENGTH - 1)}🚀tail`;
+    expect(split([Buffer.from(long)])).toEqual(['a'.repeat(MAX_LINE_LENGTH - 1), '🚀tail']);
+  });
+
+  it('yields the same lines whatever the chunking (property)', () => {
+    const alphabet = [0x61, 0x0a, 0x0d, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x9a, 0x80, 0xff, 0xed, 0xa0];
+    const byteString = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }),
+      fc.array(fc.constantFrom(...alphabet), { maxLength: 200 }).map((bytes) => Uint8Array.from(bytes)),
+    );
+    fc.assert(
+      fc.property(
+        byteString.chain((bytes) =>
+          fc.tuple(fc.constant(Buffer.from(bytes)), fc.array(fc.nat({ max: bytes.length }), { maxLength: 12 })),
+        ),
+        ([bytes, cuts]) => {
+          expect(split(cut(bytes, cuts))).toEqual(split([bytes]));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('cuts overlong lines the same way whatever the chunking (property)', () => {
+    const long = Buffer.from(`${'z'.repeat(MAX_LINE_LENGTH - 2)}é🚀\r\n${'w'.repeat(MAX_LINE_LENGTH)}\r\nend`);
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: long.length }), { maxLength: 6 }), (cuts) => {
+        expect(split(cut(long, cuts))).toEqual(split([long]));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
