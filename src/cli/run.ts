@@ -65,6 +65,8 @@ export async function executeRelease(request: RunRequest, io: CliIo): Promise<nu
     writeLine(io.stderr, `warroom: cannot create ${(error as NodeJS.ErrnoException).path ?? dirname(evidenceDir)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     return EXIT.badInput;
   }
+  // A vanished terminal (EPIPE, EIO) must not crash a release in progress.
+  io.stdout.on('error', () => {});
   const result = await runHeadlessSession({
     plan: resolvePlan(loaded.plan, evidenceDir),
     planPath: loaded.planPath,

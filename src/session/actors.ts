@@ -25,6 +25,8 @@ export interface ActorDeps {
   /** Masks and sanitises one output line: evidence text and terminal text. */
   filter: (line: string) => { evidence: string; terminal: string };
   print: (step: string, line: string) => void;
+  /** Registers running work so an interrupted session can wait for its process groups to go. */
+  track: <T>(work: Promise<T>) => Promise<T>;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -39,7 +41,7 @@ async function withLog<T>(deps: ActorDeps, step: string, logPath: string, work: 
     deps.print(step, terminal);
   };
   try {
-    return await work(onLine);
+    return await deps.track(work(onLine));
   } finally {
     deps.recorder.flushOutput();
     await new Promise<void>((done) => log.end(done));

@@ -1,4 +1,4 @@
-import type { ArtifactName, SessionContext } from '../../machines/types.js';
+import type { ArtifactName, GateName, SessionContext } from '../../machines/types.js';
 import { COMMUNICATION_LOG, JOURNAL, artifactPath } from '../evidence/files.js';
 import { renderArtifact } from '../evidence/render/index.js';
 import { EvidenceDir } from '../evidence/writer.js';
@@ -64,6 +64,7 @@ export class Recorder {
         files: this.presentFiles(context),
       });
       this.evidence.write(relative, content);
+      if (name.startsWith('gate:')) this.event('gate', context.gates[name.slice('gate:'.length) as GateName], true);
       this.event('evidence', { artifact: name, path: relative, sha256: sha256(content) }, true);
     }
   }
@@ -72,6 +73,7 @@ export class Recorder {
     const files = new Set<string>([JOURNAL, COMMUNICATION_LOG]);
     for (const name of context.evidence) files.add(artifactPath(name));
     for (const command of context.commands) files.add(command.log);
+    for (const check of [...context.staging, ...context.checks, ...(context.rollback?.checks ?? [])]) if (check.log) files.add(check.log);
     return [...files].sort();
   }
 

@@ -38,6 +38,7 @@ export interface SessionResult {
   state: string;
 }
 
+const INTERRUPT_GRACE_MS = 5_000;
 const HEADLESS_RULE: Person = { name: 'headless decision rule', role: 'warroom', user: 'warroom', source: 'headless-rule' };
 
 function sessionIdFor(plan: Plan): string {
@@ -59,6 +60,13 @@ export function runHeadlessSession(options: SessionOptions): Promise<SessionResu
     WARROOM_EVIDENCE_DIR: options.evidenceDir,
   };
 
+  const inflight = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inflight.add(work);
+    const settle = () => inflight.delete(work);
+    work.then(settle, settle);
+    return work;
+  };
   const machine = releaseMachine.provide({
     actors: sessionActorImplementations({
       planDir: options.planDir,
@@ -66,13 +74,15 @@ export function runHeadlessSession(options: SessionOptions): Promise<SessionResu
       recorder,
       filter,
       print: (step, line) => options.print(`${step} | ${line}`),
+      track,
     }),
   });
   const actor = createActor(machine, {
     input: { plan, operator: { user: options.operator }, evidenceDir: options.evidenceDir, now: Date.now() },
   });
 
-  recorder.event('session.start', { sessionId, plan: options.planPath, release: plan.release, operator: options.operator, evidenceDir: options.evidenceDir }, true);
+  // The resolved plan goes into the evidence: thresholds and roles the gates used can be checked later.
+  recorder.event('session.start', { sessionId, planPath: options.planPath, operator: options.operator, evidenceDir: options.evidenceDir, plan }, true);
   writeFileAtomic(join(sessionDir, 'session.json'), `${JSON.stringify({ sessionId, planPath: options.planPath, evidenceDir: options.evidenceDir, pid: process.pid }, null, 2)}\n`);
 
   actor.on('announce', (event) => {
@@ -104,21 +114,35 @@ export function runHeadlessSession(options: SessionOptions): Promise<SessionResu
     let previous = '';
     let finished = false;
 
-    const finish = (snapshot: ReleaseSnapshot) => {
+    const finish = async (snapshot: ReleaseSnapshot) => {
       if (finished) return;
       finished = true;
+      process.off('SIGINT', interrupt).off('SIGTERM', interrupt).off('SIGHUP', hangup);
       const result: SessionResult = { sessionId, exitCode: exitCodeOf(snapshot), outcome: outcomeOf(snapshot), state: statePath(snapshot.value) };
+      writeFileAtomic(join(sessionDir, 'snapshot.json'), JSON.stringify(actor.getPersistedSnapshot()));
+      // Stopping the chart aborts its running actors, which kill their process groups; wait for them.
+      actor.stop();
+      await Promise.race([Promise.allSettled([...inflight]), new Promise((done) => setTimeout(done, INTERRUPT_GRACE_MS))]);
       recorder.writeArtifacts(['report', 'retrospective'], snapshot.context);
       recorder.event('session.end', result, true);
-      writeFileAtomic(join(sessionDir, 'snapshot.json'), JSON.stringify(actor.getPersistedSnapshot()));
-      actor.stop();
       recorder.close();
       resolveSession(result);
     };
 
+    // Headless, nobody can be asked whether to abort: an interrupt stops here, resumable, with its evidence.
+    const interrupt = (signal: NodeJS.Signals) => {
+      const snapshot = actor.getSnapshot();
+      recorder.event('session.interrupted', { signal, state: statePath(snapshot.value) }, true);
+      options.print(`[${plan.announce.prefix} ERROR] - "Failed at ${statePath(snapshot.value)}. Reason: interrupted by ${signal}. Awaiting instructions."`);
+      void finish(snapshot);
+    };
+    // A dropped terminal does not stop a release.
+    const hangup = () => recorder.event('terminal.hangup', {}, true);
+    process.once('SIGINT', interrupt).once('SIGTERM', interrupt).on('SIGHUP', hangup);
+
     // Stand in for the people: feed the approvals file, then apply the headless rule.
     const drive = (snapshot: ReleaseSnapshot) => {
-      if (snapshot.status === 'done') return finish(snapshot);
+      if (snapshot.status === 'done') return void finish(snapshot);
       if (snapshot.hasTag('awaiting-acknowledgement') || snapshot.hasTag('awaiting-approval')) {
         const kind = snapshot.hasTag('awaiting-approval') ? 'production' : 'freeze';
         recorder.event('prompt', { kind, state: statePath(snapshot.value), deadline: snapshot.context.deadline }, true);
@@ -140,7 +164,7 @@ export function runHeadlessSession(options: SessionOptions): Promise<SessionResu
           actor.send(rollback);
           return;
         }
-        finish(snapshot);
+        void finish(snapshot);
       }
     };
 
@@ -158,7 +182,7 @@ export function runHeadlessSession(options: SessionOptions): Promise<SessionResu
       },
       error: (error) => {
         options.print(`[${plan.announce.prefix} ERROR] - "internal error: ${(error as Error).message}"`);
-        finish(actor.getSnapshot());
+        void finish(actor.getSnapshot());
       },
     });
     actor.start();
