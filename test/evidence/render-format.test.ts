@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandLine, json, sparkline, table } from '../../src/evidence/render/format.js';
 import { renderArtifact } from '../../src/evidence/render/index.js';
-import { acknowledge, approve, startRelease, tick, until } from '../machines/harness.js';
+import { acknowledge, sendUnreadableSamples, startRelease, until, walkToSoak } from '../machines/harness.js';
 
 const extras = { generatedAt: '2026-11-24T10:05:00.000Z', planFile: 'release.yaml', operator: 'Olive Operator (operator)', communicationLog: [], files: [] };
 
@@ -47,16 +47,8 @@ describe('evidence mid-session', () => {
 
   it('logs an unreadable metric source as "metrics provider down" and rolls back', async () => {
     const { actor } = startRelease();
-    await until(actor, 'acknowledging');
-    actor.send(acknowledge('Sam Okafor', 'sre', 'sam'));
-    actor.send(acknowledge('Dana Ortiz', 'qa', 'dana'));
-    await until(actor, 'approval.waiting');
-    actor.send(approve('Priya Raman', 'product-owner', 'priya'));
-    actor.send(approve('Sam Okafor', 'sre', 'sam'));
-    await until(actor, 'pausing');
-    actor.send(tick(2_000));
-    await until(actor, 'stabilisation.soak');
-    for (let i = 0; i < 3; i++) actor.send({ type: 'SAMPLE', sample: { metric: 'error_ratio', at: 'now', error: 'connection refused' } });
+    await walkToSoak(actor);
+    sendUnreadableSamples(actor, 'error_ratio', 'connection refused', 3);
     const context = (await until(actor, 'rolledBack')).context;
     const health = renderArtifact('health-log', context, extras);
     expect(health).toContain('- error_ratio: metrics provider down: connection refused (counts as a breach)');

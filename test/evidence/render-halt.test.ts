@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Person, SessionContext } from '../../machines/types.js';
-import { artifactPath } from '../../src/evidence/files.js';
-import { renderArtifact, type RenderExtras } from '../../src/evidence/render/index.js';
-import { acknowledge, approve, checkResult, startRelease, testPlan, tick, until } from '../machines/harness.js';
+import type { Person } from '../../machines/types.js';
+import { renderArtifact } from '../../src/evidence/render/index.js';
+import { checkResult, sendSamples, startRelease, testPlan, tick, until, walkToSoak } from '../machines/harness.js';
+import { extrasFor } from './extras.js';
 
 // Staging validation fails and halts; a product owner waives it with a reason and
 // the release goes on. The evidence must show the halt while it lasts, and the
@@ -22,24 +22,11 @@ async function releasedAfterWaiver() {
   const { run } = await haltedAtStaging();
   const { actor } = run;
   actor.send({ type: 'WAIVE', by: PRIYA, reason: REASON });
-  await until(actor, 'acknowledging');
-  actor.send(acknowledge('Sam Okafor', 'sre', 'sam'));
-  actor.send(acknowledge('Dana Ortiz', 'qa', 'dana'));
-  await until(actor, 'approval.waiting');
-  actor.send(approve('Priya Raman', 'product-owner', 'priya'));
-  actor.send(approve('Sam Okafor', 'sre', 'sam'));
-  await until(actor, 'pausing');
-  actor.send(tick(2_000));
-  await until(actor, 'stabilisation.soak');
-  for (const value of [0.01, 0.01, 0.01]) actor.send({ type: 'SAMPLE', sample: { metric: 'error_ratio', at: 'now', value } });
+  await walkToSoak(actor);
+  sendSamples(actor, 'error_ratio', [0.01, 0.01, 0.01]);
   actor.send(tick(10_000));
   const final = await until(actor, 'complete');
   return { context: final.context, extras: extrasFor(final.context, run.announcements()) };
-}
-
-function extrasFor(context: SessionContext, announcements: string[]): RenderExtras {
-  const files = new Set(['journal.jsonl', 'communication-log.md', ...context.evidence.map(artifactPath), ...context.commands.map((c) => c.log)]);
-  return { generatedAt: '2026-11-24T10:05:00.000Z', planFile: 'release.yaml', operator: 'Olive Operator (operator)', communicationLog: announcements, files: [...files].sort() };
 }
 
 describe('evidence of a halt resolved by a waiver', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ArtifactName, SessionContext } from '../../machines/types.js';
+import type { ArtifactName } from '../../machines/types.js';
 import { ARTIFACT_FILES, artifactPath } from '../../src/evidence/files.js';
-import { renderArtifact, type RenderExtras } from '../../src/evidence/render/index.js';
-import { acknowledge, approve, startRelease, tick, until } from '../machines/harness.js';
+import { renderArtifact } from '../../src/evidence/render/index.js';
+import { sendSamples, startRelease, tick, until, walkToSoak } from '../machines/harness.js';
+import { extrasFor } from './extras.js';
 
 // A clean release, rendered as the session would write it, read the way an auditor would.
 
@@ -18,24 +19,11 @@ async function cleanRelease() {
     ],
   });
   const { actor } = run;
-  await until(actor, 'acknowledging');
-  actor.send(acknowledge('Sam Okafor', 'sre', 'sam'));
-  actor.send(acknowledge('Dana Ortiz', 'qa', 'dana'));
-  await until(actor, 'approval.waiting');
-  actor.send(approve('Priya Raman', 'product-owner', 'priya'));
-  actor.send(approve('Sam Okafor', 'sre', 'sam'));
-  await until(actor, 'pausing');
-  actor.send(tick(2_000));
-  await until(actor, 'stabilisation.soak');
-  for (const value of [0.01, 0.03, 0.02]) actor.send({ type: 'SAMPLE', sample: { metric: 'error_ratio', at: 'now', value } });
+  await walkToSoak(actor);
+  sendSamples(actor, 'error_ratio', [0.01, 0.03, 0.02]);
   actor.send(tick(10_000));
   const final = await until(actor, 'complete');
   return { context: final.context, extras: extrasFor(final.context, run.announcements()), emitted: run.emitted };
-}
-
-function extrasFor(context: SessionContext, announcements: string[]): RenderExtras {
-  const files = new Set(['journal.jsonl', 'communication-log.md', ...context.evidence.map(artifactPath), ...context.commands.map((c) => c.log)]);
-  return { generatedAt: '2026-11-24T10:05:00.000Z', planFile: 'release.yaml', operator: 'Olive Operator (operator)', communicationLog: announcements, files: [...files].sort() };
 }
 
 const ALL: ArtifactName[] = [...(Object.keys(ARTIFACT_FILES) as ArtifactName[]), 'gate:readiness', 'gate:freeze', 'gate:launch', 'gate:reporting'];

@@ -1,32 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionContext } from '../../machines/types.js';
-import { artifactPath } from '../../src/evidence/files.js';
-import { renderArtifact, type RenderExtras } from '../../src/evidence/render/index.js';
-import { acknowledge, approve, checkResult, startRelease, tick, until } from '../machines/harness.js';
+import { renderArtifact } from '../../src/evidence/render/index.js';
+import { checkResult, startRelease, until, walkPastCanaryPause } from '../machines/harness.js';
+import { extrasFor } from './extras.js';
 
 // A failed smoke check fails Gate 3, the plan rolls back automatically, and the
 // evidence must say why, what ran, whether service is back, and escalate.
+
+const GENERATED_AT = '2026-11-24T10:03:00.000Z';
 
 async function rolledBackRelease() {
   const run = startRelease(undefined, {
     checks: (input) => input.checks.map((c) => ({ ...checkResult(c.name, input.stage !== 'smoke'), ...(input.stage === 'smoke' ? { detail: 'HTTP 503 from http://checkout/healthz' } : {}) })),
   });
   const { actor } = run;
-  await until(actor, 'acknowledging');
-  actor.send(acknowledge('Sam Okafor', 'sre', 'sam'));
-  actor.send(acknowledge('Dana Ortiz', 'qa', 'dana'));
-  await until(actor, 'approval.waiting');
-  actor.send(approve('Priya Raman', 'product-owner', 'priya'));
-  actor.send(approve('Sam Okafor', 'sre', 'sam'));
-  await until(actor, 'pausing');
-  actor.send(tick(2_000));
+  await walkPastCanaryPause(actor);
   const final = await until(actor, 'rolledBack');
-  return { context: final.context, extras: extrasFor(final.context, run.announcements()) };
-}
-
-function extrasFor(context: SessionContext, announcements: string[]): RenderExtras {
-  const files = new Set(['journal.jsonl', 'communication-log.md', ...context.evidence.map(artifactPath), ...context.commands.map((c) => c.log)]);
-  return { generatedAt: '2026-11-24T10:03:00.000Z', planFile: 'release.yaml', operator: 'Olive Operator (operator)', communicationLog: announcements, files: [...files].sort() };
+  return { context: final.context, extras: extrasFor(final.context, run.announcements(), GENERATED_AT) };
 }
 
 describe('evidence of a release rolled back after a failed smoke check', () => {

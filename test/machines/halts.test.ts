@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Person } from '../../machines/types.js';
-import { acknowledge, approve, checkResult, startRelease, testPlan, tick, until } from './harness.js';
+import { acknowledge, acknowledgeFreeze, approve, approveProduction, checkResult, sendSamples, sendUnreadableSamples, startRelease, testPlan, tick, until, walkPastCanaryPause, walkToApproval, walkToSoak } from './harness.js';
 
 const priya: Person = { name: 'Priya Raman', role: 'product-owner', user: 'priya', source: 'console' };
 const operatorAsSre: Person = { name: 'Olive Operator', role: 'sre', user: 'operator', source: 'console' };
-
-async function toApproval(release: ReturnType<typeof startRelease>) {
-  await until(release.actor, 'acknowledging');
-  release.actor.send(acknowledge('Sam Okafor', 'sre', 'sam'));
-  release.actor.send(acknowledge('Dana Ortiz', 'qa', 'dana'));
-  await until(release.actor, 'approval.waiting');
-}
-
-async function toSoak(release: ReturnType<typeof startRelease>) {
-  await toApproval(release);
-  release.actor.send(approve('Priya Raman', 'product-owner', 'priya'));
-  release.actor.send(approve('Sam Okafor', 'sre', 'sam'));
-  await until(release.actor, 'pausing');
-  release.actor.send(tick(2_000));
-  await until(release.actor, 'stabilisation.soak');
-}
 
 const missing = [{ id: 'a', kind: 'artifact' as const, name: 'UAT-CLOSURE-PACKAGE.zip', status: 'fail' as const, detail: 'missing' }];
 
@@ -108,9 +92,7 @@ describe('Phase 2 halts', () => {
 
   it('halts when the dry run fails and can be waived', async () => {
     const { actor } = startRelease(testPlan(), { command: (input) => (input.kind === 'dry-run' ? 2 : 0) });
-    await until(actor, 'acknowledging');
-    actor.send(acknowledge('Sam Okafor', 'sre', 'sam'));
-    actor.send(acknowledge('Dana Ortiz', 'qa', 'dana'));
+    await acknowledgeFreeze(actor);
     await until(actor, 'dryRun.halted');
     actor.send({ type: 'WAIVE', by: priya, reason: 'dry-run flag unsupported by this tool version' });
     await until(actor, 'approval.waiting');
@@ -120,7 +102,7 @@ describe('Phase 2 halts', () => {
 describe('Phase 3', () => {
   it('halts on a rejected approval', async () => {
     const release = startRelease();
-    await toApproval(release);
+    await walkToApproval(release.actor);
     release.actor.send(approve('Priya Raman', 'product-owner', 'priya', 'reject'));
     const halted = await until(release.actor, 'approval.halted');
     expect(halted.context.halt?.reason).toBe('production deployment rejected by Priya Raman (product-owner)');
@@ -129,7 +111,7 @@ describe('Phase 3', () => {
 
   it('does not approve when only the operator approved under separation of duties', async () => {
     const release = startRelease(testPlan({ approvals: { production: ['sre'], separationOfDuties: true } }));
-    await toApproval(release);
+    await walkToApproval(release.actor);
     release.actor.send(approve('Olive Operator', 'sre', 'operator'));
     await new Promise((r) => setImmediate(r));
     expect(release.actor.getSnapshot().hasTag('awaiting-approval')).toBe(true);
@@ -139,7 +121,7 @@ describe('Phase 3', () => {
 
   it('halts when approval times out and refuses the late answer', async () => {
     const release = startRelease();
-    await toApproval(release);
+    await walkToApproval(release.actor);
     release.actor.send(tick(31 * 60_000));
     const halted = await until(release.actor, 'approval.halted');
     expect(halted.context.halt?.reason).toContain('no approval within 30m');
@@ -148,11 +130,7 @@ describe('Phase 3', () => {
 
   it('offers retry, roll back and abort — not waive — when a deployment step fails', async () => {
     const release = startRelease(testPlan(), { command: (input) => (input.name === 'promote-100' ? 1 : 0) });
-    await toApproval(release);
-    release.actor.send(approve('Priya Raman', 'product-owner', 'priya'));
-    release.actor.send(approve('Sam Okafor', 'sre', 'sam'));
-    await until(release.actor, 'pausing');
-    release.actor.send(tick(2_000));
+    await walkPastCanaryPause(release.actor);
     const halted = await until(release.actor, 'deploying.halted');
     expect(halted.can({ type: 'WAIVE', by: priya, reason: 'x' })).toBe(false);
     expect(halted.can({ type: 'RETRY' })).toBe(true);
@@ -164,22 +142,14 @@ describe('Phase 3', () => {
 
   it('halts the canary analysis on a breach', async () => {
     const release = startRelease(testPlan(), { samples: (metrics) => metrics.map((m) => ({ metric: m.name, at: 'now', value: 0.3 })) });
-    await toApproval(release);
-    release.actor.send(approve('Priya Raman', 'product-owner', 'priya'));
-    release.actor.send(approve('Sam Okafor', 'sre', 'sam'));
-    await until(release.actor, 'pausing');
-    release.actor.send(tick(2_000));
+    await walkPastCanaryPause(release.actor);
     const halted = await until(release.actor, 'analysisHalted');
     expect(halted.context.halt?.reason).toBe('analysis after canary-10: error_ratio = 0.3 (max 0.05)');
   });
 
   it('rolls back automatically when the launch gate fails and rollback.auto is on', async () => {
     const release = startRelease(testPlan(), { checks: (input) => input.checks.map((c) => checkResult(c.name, input.stage === 'rollback')) });
-    await toApproval(release);
-    release.actor.send(approve('Priya Raman', 'product-owner', 'priya'));
-    release.actor.send(approve('Sam Okafor', 'sre', 'sam'));
-    await until(release.actor, 'pausing');
-    release.actor.send(tick(2_000));
+    await walkPastCanaryPause(release.actor);
     const final = await until(release.actor, 'rolledBack');
     expect(final.context.gates.launch?.verdict).toBe('fail');
     expect(final.context.rollback?.reason).toBe('Production Launch Gate failed');
@@ -188,11 +158,7 @@ describe('Phase 3', () => {
 
   it('asks before rolling back when rollback.auto is off', async () => {
     const release = startRelease(testPlan({ rollback: { run: ['rollback'], auto: false } }), { checks: (input) => input.checks.map((c) => checkResult(c.name, false)) });
-    await toApproval(release);
-    release.actor.send(approve('Priya Raman', 'product-owner', 'priya'));
-    release.actor.send(approve('Sam Okafor', 'sre', 'sam'));
-    await until(release.actor, 'pausing');
-    release.actor.send(tick(2_000));
+    await walkPastCanaryPause(release.actor);
     const halted = await until(release.actor, 'launchGate.halted');
     expect(halted.can({ type: 'ROLLBACK' })).toBe(true);
   });
@@ -201,31 +167,30 @@ describe('Phase 3', () => {
 describe('Phase 4', () => {
   it('rolls back on a metric breach in the soak window', async () => {
     const release = startRelease();
-    await toSoak(release);
-    release.actor.send({ type: 'SAMPLE', sample: { metric: 'error_ratio', at: 'now', value: 0.2 } });
+    await walkToSoak(release.actor);
+    sendSamples(release.actor, 'error_ratio', [0.2]);
     const final = await until(release.actor, 'rolledBack');
     expect(final.context.rollback?.reason).toBe('health window breach: error_ratio = 0.2 breaches its threshold (max 0.05) for 1 sample(s)');
   });
 
   it('counts three unreadable samples in a row as a breach: metrics provider down', async () => {
     const release = startRelease(testPlan({ rollback: { run: ['rollback'], auto: false } }));
-    await toSoak(release);
-    for (let i = 0; i < 3; i++) release.actor.send({ type: 'SAMPLE', sample: { metric: 'error_ratio', at: 'now', error: 'connection refused' } });
+    await walkToSoak(release.actor);
+    sendUnreadableSamples(release.actor, 'error_ratio', 'connection refused', 3);
     const halted = await until(release.actor, 'stabilisation.halted');
     expect(halted.context.halt?.reason).toBe('health window breach: error_ratio: metrics provider down: connection refused');
   });
 
   it('leaves Gate 4 inconclusive with fewer than 3 samples and offers to extend the window', async () => {
     const release = startRelease();
-    await toSoak(release);
-    release.actor.send({ type: 'SAMPLE', sample: { metric: 'error_ratio', at: 'now', value: 0.01 } });
+    await walkToSoak(release.actor);
+    sendSamples(release.actor, 'error_ratio', [0.01]);
     release.actor.send(tick(10_000));
     const halted = await until(release.actor, 'reportingGate.halted');
     expect(halted.context.gates.reporting?.verdict).toBe('inconclusive');
     release.actor.send({ type: 'EXTEND_SOAK' });
     await until(release.actor, 'extendedSoak');
-    release.actor.send({ type: 'SAMPLE', sample: { metric: 'error_ratio', at: 'now', value: 0.01 } });
-    release.actor.send({ type: 'SAMPLE', sample: { metric: 'error_ratio', at: 'now', value: 0.01 } });
+    sendSamples(release.actor, 'error_ratio', [0.01, 0.01]);
     release.actor.send(tick(20_000));
     const final = await until(release.actor, 'complete');
     expect(final.context.soak?.extensions).toBe(1);
@@ -235,9 +200,8 @@ describe('Phase 4', () => {
 describe('rollback', () => {
   it('halts when the rollback command fails; aborting it then needs a second person', async () => {
     const release = startRelease(testPlan({ rollback: { run: ['rollback'], auto: false } }), { command: (input) => (input.kind === 'rollback' || input.name === 'canary-10' ? 1 : 0) });
-    await toApproval(release);
-    release.actor.send(approve('Priya Raman', 'product-owner', 'priya'));
-    release.actor.send(approve('Sam Okafor', 'sre', 'sam'));
+    await acknowledgeFreeze(release.actor);
+    await approveProduction(release.actor);
     await until(release.actor, 'deploying.halted');
     release.actor.send({ type: 'ROLLBACK' });
     const halted = await until(release.actor, 'rollingBack.halted');

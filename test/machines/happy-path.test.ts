@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledge, approve, startRelease, stateOf, tick, until } from './harness.js';
+import { sendSamples, startRelease, stateOf, tick, until, walkToSoak } from './harness.js';
 
 describe('a clean release', () => {
   it('walks all four phases and hands off to Protocol 19', async () => {
     const { actor, announcements, commands } = startRelease();
-    await until(actor, 'acknowledging');
-    actor.send(acknowledge('Sam Okafor', 'sre', 'sam'));
-    actor.send(acknowledge('Dana Ortiz', 'qa', 'dana'));
-    await until(actor, 'approval.waiting');
-    actor.send(approve('Priya Raman', 'product-owner', 'priya'));
-    actor.send(approve('Sam Okafor', 'sre', 'sam'));
-    await until(actor, 'pausing');
-    actor.send(tick(2_000));
-    await until(actor, 'stabilisation.soak');
-    for (let s = 1; s <= 3; s++) actor.send({ type: 'SAMPLE', sample: { metric: 'error_ratio', at: 'now', value: 0.01 } });
+    await walkToSoak(actor);
+    sendSamples(actor, 'error_ratio', [0.01, 0.01, 0.01]);
     actor.send(tick(10_000));
     const final = await until(actor, 'complete');
     expect(final.status).toBe('done');

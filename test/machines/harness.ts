@@ -106,8 +106,10 @@ export function stateOf(snapshot: ReleaseSnapshot): string {
   return flatten(snapshot.value);
 }
 
+export type ReleaseActor = ReturnType<typeof startRelease>['actor'];
+
 /** Waits until the chart reaches a state whose path contains `fragment`. */
-export async function until(actor: ReturnType<typeof startRelease>['actor'], fragment: string): Promise<ReleaseSnapshot> {
+export async function until(actor: ReleaseActor, fragment: string): Promise<ReleaseSnapshot> {
   const deadline = Date.now() + 5_000;
   for (;;) {
     const snapshot = actor.getSnapshot();
@@ -131,3 +133,50 @@ export const approve = (name: string, role: string, user: string, decision: 'app
   approval: approval(name, role, user, decision),
 });
 export const tick = (ms: number): SessionEvent => ({ type: 'TICK', now: T0 + ms });
+
+// The walk every test plan shares (testPlan's stakeholders, a 2s canary pause):
+// each helper waits for the state it acts in, then sends what a person or the clock would.
+
+/** Waits for the change freeze and acknowledges it for both roles the plan asks: sre (Sam) and qa (Dana). */
+export async function acknowledgeFreeze(actor: ReleaseActor): Promise<void> {
+  await until(actor, 'acknowledging');
+  actor.send(acknowledge('Sam Okafor', 'sre', 'sam'));
+  actor.send(acknowledge('Dana Ortiz', 'qa', 'dana'));
+}
+
+/** Acknowledges the freeze and waits at the production approval, approving nothing yet. */
+export async function walkToApproval(actor: ReleaseActor): Promise<ReleaseSnapshot> {
+  await acknowledgeFreeze(actor);
+  return until(actor, 'approval.waiting');
+}
+
+/** Waits for the production approval and approves it for both roles the plan asks: product-owner (Priya) and sre (Sam). */
+export async function approveProduction(actor: ReleaseActor): Promise<void> {
+  await until(actor, 'approval.waiting');
+  actor.send(approve('Priya Raman', 'product-owner', 'priya'));
+  actor.send(approve('Sam Okafor', 'sre', 'sam'));
+}
+
+/** Acknowledges, approves and deploys the canary, then moves the clock past its 2s pause; what follows is up to the script. */
+export async function walkPastCanaryPause(actor: ReleaseActor): Promise<void> {
+  await acknowledgeFreeze(actor);
+  await approveProduction(actor);
+  await until(actor, 'pausing');
+  actor.send(tick(2_000));
+}
+
+/** Walks a release that deploys cleanly to the start of the Phase 4 soak window. */
+export async function walkToSoak(actor: ReleaseActor): Promise<ReleaseSnapshot> {
+  await walkPastCanaryPause(actor);
+  return until(actor, 'stabilisation.soak');
+}
+
+/** Sends one SAMPLE reading of `metric` for each value, in order. */
+export function sendSamples(actor: ReleaseActor, metric: string, values: number[]): void {
+  for (const value of values) actor.send({ type: 'SAMPLE', sample: { metric, at: 'now', value } });
+}
+
+/** Sends `count` SAMPLE events in a row in which `metric` could not be read. */
+export function sendUnreadableSamples(actor: ReleaseActor, metric: string, error: string, count: number): void {
+  for (let i = 0; i < count; i++) actor.send({ type: 'SAMPLE', sample: { metric, at: 'now', error } });
+}
