@@ -216,7 +216,8 @@ export const releaseMachine = releaseSetup.createMachine({
           initial: 'evaluating',
           states: {
             evaluating: {
-              entry: gateEntry('readiness'),
+              // The checklist is final here: scope items and any waivers are in it.
+              entry: [evidence('readiness-checklist'), ...gateEntry('readiness')],
               always: [
                 { guard: { type: 'gatePassed', params: { gate: 'readiness' } }, target: '#release.staging' },
                 { target: 'halted', actions: haltBecause(STEP.readinessGate, ({ context }) => context.gates.readiness!.criteria.filter((c) => !c.passed).map((c) => `${c.name}: ${c.actual}`).join('; ')) },
@@ -329,7 +330,7 @@ export const releaseMachine = releaseSetup.createMachine({
           initial: 'evaluating',
           states: {
             evaluating: {
-              entry: [...gateEntry('freeze'), evidence('freeze-confirmation')],
+              entry: [evidence('staging-results'), ...gateEntry('freeze'), evidence('freeze-confirmation')],
               always: [
                 { guard: { type: 'gatePassed', params: { gate: 'freeze' } }, target: '#release.production' },
                 { target: 'halted', actions: haltBecause(STEP.freezeGate, ({ context }) => context.gates.freeze!.criteria.filter((c) => !c.passed).map((c) => `${c.name}: ${c.actual}`).join('; ')) },

@@ -8,6 +8,9 @@ const COMMANDS: Record<string, () => Promise<(args: string[], io: CliIo) => Prom
   validate: async () => (await import('./validate.js')).validateCommand,
   init: async () => (await import('./init.js')).initCommand,
   schema: async () => (await import('./schema.js')).schemaCommand,
+  verify: async () => (await import('./verify.js')).verifyCommand,
+  gate: async () => (await import('./gate.js')).gateCommand,
+  manual: async () => (await import('./manual.js')).manualCommand,
 };
 
 export const HELP = `warroom — a war-room console for production releases
@@ -23,6 +26,12 @@ Usage:
   warroom validate PLAN               check a plan; every problem as FILE:LINE:COL message
   warroom init [DIR]                  scaffold a commented release.yaml and example scripts
   warroom schema                      print the plan's JSON Schema
+  warroom verify EVIDENCE             verify an evidence zip or folder: manifest hashes and journal chain
+  warroom gate GATE [--evidence DIR]  evaluate one quality gate (readiness, freeze, launch, reporting)
+                                      from the evidence on disk: 0 pass · 1 fail or inconclusive · 3 bad input
+  warroom manual STEP --result pass|fail --by NAME --note TEXT [--evidence DIR]
+                                      record a manual validation (automation unavailable) in
+                                      .artifacts/protocol-15/manual-validation-log.md
 
 Exit codes of run and demo:
   0 released and handed off · 1 rolled back / launch failed · 2 halted or aborted, awaiting instructions · 3 bad input

@@ -2,6 +2,7 @@ import type { ArtifactName, GateName, SessionContext } from '../../machines/type
 import { COMMUNICATION_LOG, JOURNAL, artifactPath } from '../evidence/files.js';
 import { renderArtifact } from '../evidence/render/index.js';
 import { EvidenceDir } from '../evidence/writer.js';
+import { readManualValidations } from '../evidence/manual-log.js';
 import { Journal, sha256 } from '../journal/journal.js';
 import type { OutputStream } from '../runner/types.js';
 
@@ -62,6 +63,7 @@ export class Recorder {
         operator: this.options.operator,
         communicationLog: this.announcements,
         files: this.presentFiles(context),
+        ...(name === 'report' ? { manualValidations: readManualValidations(this.options.evidenceDir) } : {}),
       });
       this.evidence.write(relative, content);
       if (name.startsWith('gate:')) this.event('gate', context.gates[name.slice('gate:'.length) as GateName], true);

@@ -8,6 +8,7 @@ import type { ApprovalEntry } from '../plan/approvals-file.js';
 import type { Plan } from '../plan/schema.js';
 import { createOutputFilter } from '../safety/output.js';
 import { writeFileAtomic } from '../evidence/writer.js';
+import { writeEvidencePackage } from '../evidence/package.js';
 import { sessionActorImplementations } from './actors.js';
 import { answerEvents } from './answers.js';
 import { Recorder } from './recorder.js';
@@ -126,6 +127,13 @@ export function runHeadlessSession(options: SessionOptions): Promise<SessionResu
       recorder.writeArtifacts(['report', 'retrospective'], snapshot.context);
       recorder.event('session.end', result, true);
       recorder.close();
+      // Released, rolled back or halted: the package is written either way, after the journal's last line.
+      try {
+        await writeEvidencePackage(options.evidenceDir);
+      } catch (error) {
+        options.print(`[${plan.announce.prefix} ERROR] - "Failed at writing DEPLOYMENT-EVIDENCE.zip. Reason: ${(error as Error).message}. Awaiting instructions."`);
+        result.exitCode = Math.max(result.exitCode, 2);
+      }
       resolveSession(result);
     };
 

@@ -30,3 +30,20 @@ export function warroom(args: string[], options: { cwd?: string; env?: Record<st
     );
   });
 }
+
+/** Runs a demo plan headless in a private copy, with the demo's approvals file. */
+export async function runDemo(plan = 'release.yaml'): Promise<CliResult & { dir: string; evidence: string }> {
+  const dir = demoCopy();
+  const evidence = join(dir, 'evidence');
+  const run = await warroom(['run', join(dir, plan), '--headless', '--approvals', join(dir, 'approvals.json'), '--evidence', evidence], {
+    env: { DEMO_RUN_DIR: join(dir, '.run') },
+  });
+  return { ...run, dir, evidence };
+}
+
+/** The evidence folder of a clean demo release; throws if the demo did not release. */
+export async function releasedDemoEvidence(): Promise<string> {
+  const run = await runDemo();
+  if (run.code !== 0) throw new Error(`the demo did not release (exit ${run.code}): ${run.stderr}`);
+  return run.evidence;
+}

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/journal/journal.js';
-import { demoCopy, warroom } from './demo.js';
+import { demoCopy, runDemo, warroom } from './demo.js';
 
 const ARTIFACTS = [
   'deployment-readiness-checklist.json',
@@ -23,20 +23,18 @@ const ARTIFACTS = [
   'logs/promote-100.log',
   'communication-log.md',
   'journal.jsonl',
+  'manifest.json',
+  'DEPLOYMENT-EVIDENCE.zip',
 ];
 
-async function runDemo(plan: string) {
-  const dir = demoCopy();
-  const evidence = join(dir, 'evidence');
-  const result = await warroom(['run', join(dir, plan), '--headless', '--approvals', join(dir, 'approvals.json'), '--evidence', evidence], {
-    env: { DEMO_RUN_DIR: join(dir, '.run') },
-  });
-  return { ...result, dir, evidence, json: (file: string) => JSON.parse(readFileSync(join(evidence, file), 'utf8')) };
+async function runDemoWithJson(plan: string) {
+  const result = await runDemo(plan);
+  return { ...result, json: (file: string) => JSON.parse(readFileSync(join(result.evidence, file), 'utf8')) };
 }
 
 describe('the headless demo', () => {
   it('releases, hands off to Protocol 19 and leaves every artifact of the protocol', async () => {
-    const run = await runDemo('release.yaml');
+    const run = await runDemoWithJson('release.yaml');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
@@ -61,26 +59,35 @@ describe('the headless demo', () => {
     const journal = readJournal(join(run.evidence, 'journal.jsonl'));
     expect(journal.brokenAt).toBeUndefined();
     expect(journal.entries.filter((e) => e.type === 'transition').at(-1)?.data).toMatchObject({ to: 'complete' });
+    const verified = await warroom(['verify', join(run.evidence, 'DEPLOYMENT-EVIDENCE.zip')]);
+    expect(verified.code).toBe(0);
+    for (const gate of ['readiness', 'freeze', 'launch', 'reporting']) expect((await warroom(['gate', gate, '--evidence', run.evidence])).code, gate).toBe(0);
   });
 
   it('rolls back when the smoke check fails and exits 1', async () => {
-    const run = await runDemo('release-failing-smoke.yaml');
+    const run = await runDemoWithJson('release-failing-smoke.yaml');
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('[WARROOM GATE FAILED: Production Launch Gate]');
     expect(run.stdout).toContain('[WARROOM | ESCALATION] Escalating to Protocol 20');
     expect(existsSync(join(run.evidence, 'rollback-plan.md'))).toBe(true);
     expect(run.json('gates/launch.json').verdict).toBe('fail');
-    expect(readFileSync(join(run.evidence, 'DEPLOYMENT-REPORT.md'), 'utf8')).toContain('Protocol 20');
+    const report = readFileSync(join(run.evidence, 'DEPLOYMENT-REPORT.md'), 'utf8');
+    expect(report).toContain('Protocol 20');
+    expect(report).toContain('healthz');
+    expect(report).toContain('## Rollback');
+    expect(existsSync(join(run.evidence, 'DEPLOYMENT-EVIDENCE.zip'))).toBe(true);
+    expect((await warroom(['verify', run.evidence])).code).toBe(0);
   });
 
   it('halts on a missing prerequisite, names it, and exits 2 without touching production', async () => {
-    const run = await runDemo('release-missing-prerequisite.yaml');
+    const run = await runDemoWithJson('release-missing-prerequisite.yaml');
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/\[WARROOM ERROR\] - "Failed at Validate pre-deployment evidence\. Reason: .*UAT-CLOSURE-PACKAGE-missing\.zip: missing/);
     const checklist = run.json('deployment-readiness-checklist.json');
     expect(JSON.stringify(checklist)).toContain('missing');
     expect(existsSync(join(run.evidence, 'logs/canary-10.log'))).toBe(false);
     expect(existsSync(join(run.evidence, 'DEPLOYMENT-REPORT.md'))).toBe(true);
+    expect(existsSync(join(run.evidence, 'DEPLOYMENT-EVIDENCE.zip'))).toBe(true);
   });
 
   it('halts before production when the approvals file lacks an approval, naming who is awaited', async () => {

@@ -1,3 +1,5 @@
+import type { ManualValidation } from '../manual-log.js';
+
 /** What a renderer needs besides the session context: facts known only to the session shell. */
 export interface RenderExtras {
   /** ISO time the artifact is written; renderers never read the clock. */
@@ -9,4 +11,6 @@ export interface RenderExtras {
   communicationLog: string[];
   /** Evidence files present, relative to the evidence folder. */
   files: string[];
+  /** Validations recorded by hand (`warroom manual`) for steps whose automation was unavailable. */
+  manualValidations?: ManualValidation[];
 }

@@ -1,6 +1,7 @@
 import type { SessionContext } from '../../../machines/types.js';
 import type { RenderExtras } from './extras.js';
-import { bullets, code, document, fileLink, inline, releaseTitle } from './format.js';
+import { MANUAL_VALIDATION_LOG } from '../files.js';
+import { bullets, code, document, fileLink, inline, releaseTitle, table } from './format.js';
 import { sessionOutcome, type SessionSummary } from './outcome.js';
 import { qualityMetrics, qualityMetricsTable, type QualityMetric } from './quality-metrics.js';
 import {
@@ -27,6 +28,18 @@ function header(context: SessionContext, extras: RenderExtras): string {
     `# Deployment Report: ${inline(releaseTitle(context))}`,
     `Release ${code(release.name)} tag ${code(release.tag)} to ${code(release.environment)} · ${inline(release.strategy)} strategy · services: ${inline(release.services.join(', '))}${release.securityImpacting ? ' · security-impacting' : ''}`,
     `Plan ${code(extras.planFile)} · operator ${inline(extras.operator)} (login ${code(context.operator.user)}) · generated ${inline(extras.generatedAt)}`,
+  ].join('\n\n');
+}
+
+/** Protocol 15's manual fallback: what people checked by hand, from .artifacts/protocol-15/manual-validation-log.md. */
+function manualValidationsSection(extras: RenderExtras): string {
+  const entries = extras.manualValidations ?? [];
+  if (entries.length === 0) return '## Manual validations\n\n_None recorded: every step was validated by automation._';
+  const rows = entries.map((e) => [e.at, e.step, e.result === 'pass' ? '✔ pass' : '✘ fail', e.by, e.login, e.note]);
+  return [
+    '## Manual validations',
+    `${entries.length} validation(s) recorded by hand; the log is [manual-validation-log.md](${MANUAL_VALIDATION_LOG}).`,
+    table(['When', 'Step', 'Result', 'By', 'Login', 'Note'], rows),
   ].join('\n\n');
 }
 
@@ -90,6 +103,7 @@ export function renderDeploymentReportMarkdown(context: SessionContext, extras: 
     waiversSection(context),
     haltsSection(context),
     rollbackSection(context),
+    manualValidationsSection(extras),
     communicationSection(extras),
     evidenceSection(extras),
     `## Quality metrics\n\n${qualityMetricsTable(metrics)}`,

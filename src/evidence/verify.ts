@@ -1,0 +1,219 @@
+import { createReadStream } from 'node:fs';
+import { lstat, open, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { GENESIS, sha256, type JournalEntry } from '../journal/journal.js';
+import { listZipEntries, openZipEntry, unsafeEntry, type ZipEntry } from '../probes/zip.js';
+import { JOURNAL } from './files.js';
+import { digest, listEvidence, MANIFEST, manifestSchema, type Manifest, type ManifestFile } from './manifest.js';
+
+// `warroom verify`: recomputes manifest.json and the journal's hash chain over an
+// evidence folder or zip, and names every file missing, added or changed (SPEC section 6).
+
+export interface VerifyReport {
+  intact: boolean;
+  problems: string[];
+  files: number;
+  journalLines: number;
+}
+
+/** The target is neither an evidence folder nor a zip: bad input, not tampering. */
+export class EvidenceInputError extends Error {}
+
+type EntryKind = 'file' | 'not a regular file';
+
+/** A folder on disk or a zip read in place: what it holds and how to stream one file. */
+interface EvidenceSource {
+  entries: Map<string, EntryKind>;
+  problems: string[];
+  open(path: string): Promise<Readable>;
+  /** A zip whose directory cannot be read: nothing more to say about its files. */
+  unreadable?: boolean;
+}
+
+const ZIP_MAGIC = [0x04034b50, 0x06054b50];
+const MANIFEST_CAP = 16 * 1024 * 1024;
+
+export async function verifyEvidence(target: string): Promise<VerifyReport> {
+  const source = (await isFolder(target)) ? await folderSource(target) : await zipSource(target);
+  if (source.unreadable) return { intact: false, problems: source.problems, files: 0, journalLines: 0 };
+  const problems = [...source.problems];
+  const manifest = await readManifest(source, problems);
+  if (manifest) {
+    for (const file of manifest.files) {
+      const problem = await compare(source, file);
+      if (problem) problems.push(problem);
+    }
+    const listed = new Set(manifest.files.map((file) => file.path));
+    for (const path of [...source.entries.keys()].sort()) {
+      const kind = source.entries.get(path);
+      if (path !== MANIFEST && !listed.has(path)) problems.push(kind === 'file' ? `added: ${path}` : `added: ${path} (${kind}, not followed)`);
+    }
+  }
+  const journalLines = await checkJournal(source, problems);
+  return { intact: problems.length === 0, problems, files: manifest?.files.length ?? 0, journalLines };
+}
+
+async function isFolder(target: string): Promise<boolean> {
+  const info = await stat(target).catch((error: NodeJS.ErrnoException) => {
+    throw new EvidenceInputError(error.code === 'ENOENT' ? 'no such file or folder' : `cannot read (${error.code ?? error.message})`);
+  });
+  if (info.isDirectory()) return true;
+  if (info.isFile()) {
+    const file = await open(target, 'r').catch((error: NodeJS.ErrnoException) => {
+      throw new EvidenceInputError(`cannot read (${error.code ?? error.message})`);
+    });
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await file.read(head, 0, 4, 0).finally(() => file.close());
+    if (bytesRead === 4 && ZIP_MAGIC.includes(head.readUInt32LE(0))) return false;
+  }
+  throw new EvidenceInputError('not a zip archive or an evidence folder');
+}
+
+async function folderSource(root: string): Promise<EvidenceSource> {
+  const listing = await listEvidence(root);
+  const entries = new Map<string, EntryKind>();
+  for (const path of listing.files) entries.set(path, 'file');
+  for (const path of listing.others) entries.set(path, 'not a regular file');
+  const manifest = await lstat(join(root, MANIFEST)).catch(() => undefined);
+  if (manifest) entries.set(MANIFEST, manifest.isFile() ? 'file' : 'not a regular file');
+  return { entries, problems: [], open: async (path) => createReadStream(join(root, path)) };
+}
+
+/** Reads the zip where it lies: entries are streamed and hashed, never extracted. */
+async function zipSource(path: string): Promise<EvidenceSource> {
+  const byName = new Map<string, ZipEntry>();
+  const open = async (name: string): Promise<Readable> => {
+    const entry = byName.get(name);
+    if (!entry) throw new Error(`no entry ${name}`);
+    return openZipEntry(path, entry);
+  };
+  const listing = await listZipEntries(path);
+  if ('error' in listing) return { entries: new Map(), problems: [`${basename(path)}: ${listing.error}`], open, unreadable: true };
+  const entries = new Map<string, EntryKind>();
+  const problems: string[] = [];
+  for (const entry of listing.entries) {
+    if (unsafeEntry([entry])) problems.push(`unsafe entry: ${entry.name} (absolute or with "..": not read)`);
+    else if (entry.name.endsWith('/')) continue;
+    else if (byName.has(entry.name)) problems.push(`duplicate entry: ${entry.name}`);
+    else {
+      byName.set(entry.name, entry);
+      const type = entry.mode & 0o170000;
+      entries.set(entry.name, type === 0 || type === 0o100000 ? 'file' : 'not a regular file');
+    }
+  }
+  return { entries, problems, open };
+}
+
+async function readManifest(source: EvidenceSource, problems: string[]): Promise<Manifest | undefined> {
+  const kind = source.entries.get(MANIFEST);
+  if (kind !== 'file') {
+    problems.push(kind === undefined ? `missing: ${MANIFEST}` : `${MANIFEST}: ${kind}`);
+    return undefined;
+  }
+  let text: string;
+  let document: unknown;
+  try {
+    text = (await readCapped(await source.open(MANIFEST), MANIFEST_CAP)).toString('utf8');
+  } catch (error) {
+    problems.push(`${MANIFEST}: unreadable (${(error as Error).message})`);
+    return undefined;
+  }
+  try {
+    document = JSON.parse(text);
+  } catch {
+    problems.push(`${MANIFEST}: not valid JSON`);
+    return undefined;
+  }
+  const parsed = manifestSchema.safeParse(document);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  problems.push(`${MANIFEST}: not a manifest (${issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'invalid'})`);
+  return undefined;
+}
+
+async function compare(source: EvidenceSource, file: ManifestFile): Promise<string | undefined> {
+  const kind = source.entries.get(file.path);
+  if (kind === undefined) return `missing: ${file.path}`;
+  if (kind !== 'file') return `changed: ${file.path} (${kind})`;
+  let actual: { sha256: string; bytes: number };
+  try {
+    actual = await digest(await source.open(file.path));
+  } catch (error) {
+    return `changed: ${file.path} (unreadable: ${(error as Error).message})`;
+  }
+  if (actual.bytes !== file.bytes) return `changed: ${file.path} (${actual.bytes} bytes, manifest says ${file.bytes})`;
+  if (actual.sha256 !== file.sha256) return `changed: ${file.path} (sha256 differs)`;
+  return undefined;
+}
+
+/** Follows the journal's chain; returns how many lines verified before it ends or breaks. */
+async function checkJournal(source: EvidenceSource, problems: string[]): Promise<number> {
+  const kind = source.entries.get(JOURNAL);
+  if (kind !== 'file') {
+    // A journal that is there but not a regular file is already named as changed or added.
+    if (kind === undefined && !problems.includes(`missing: ${JOURNAL}`)) problems.push(`missing: ${JOURNAL}`);
+    return 0;
+  }
+  try {
+    const chain = await followChain(await source.open(JOURNAL));
+    if (chain.brokenAt) problems.push(`${JOURNAL} line ${chain.brokenAt.line}: ${chain.brokenAt.reason}`);
+    else if (chain.lines === 0) problems.push(`${JOURNAL}: no events`);
+    return chain.lines;
+  } catch (error) {
+    problems.push(`${JOURNAL}: unreadable (${(error as Error).message})`);
+    return 0;
+  }
+}
+
+/**
+ * readJournal's rules over a stream, hashing each line's exact bytes as written
+ * (no decoding, no CR stripping), so a deleted line breaks the chain at the line after it.
+ */
+async function followChain(stream: Readable): Promise<{ lines: number; brokenAt?: { line: number; reason: string } }> {
+  let prev = GENESIS;
+  let lines = 0;
+  const check = (bytes: Buffer): string | undefined => {
+    let entry: Partial<JournalEntry>;
+    try {
+      entry = JSON.parse(bytes.toString('utf8')) as Partial<JournalEntry>;
+    } catch {
+      return 'not a JSON object';
+    }
+    if (typeof entry !== 'object' || entry === null) return 'not a JSON object';
+    if (entry.prev !== prev) return 'prev does not match the previous line';
+    if (entry.seq !== lines + 1) return `seq ${String(entry.seq)}, expected ${lines + 1}`;
+    prev = sha256(bytes);
+    lines += 1;
+    return undefined;
+  };
+  let pending: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let end = chunk.indexOf(0x0a); end >= 0; end = chunk.indexOf(0x0a, start)) {
+      pending.push(chunk.subarray(start, end));
+      const reason = check(Buffer.concat(pending));
+      if (reason) return { lines, brokenAt: { line: lines + 1, reason } };
+      pending = [];
+      start = end + 1;
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
+  }
+  // A last line without its newline still counts, as it does for readJournal.
+  const reason = pending.length > 0 ? check(Buffer.concat(pending)) : undefined;
+  return reason ? { lines, brokenAt: { line: lines + 1, reason } } : { lines };
+}
+
+async function readCapped(stream: Readable, cap: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > cap) {
+      stream.destroy();
+      throw new Error(`larger than ${cap} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
