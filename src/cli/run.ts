@@ -6,7 +6,7 @@ import { loadApprovalsFile, type ApprovalEntry } from '../plan/approvals-file.js
 import { formatPlanError } from '../plan/errors.js';
 import { loadPlan } from '../plan/load.js';
 import { resolvePlan } from '../plan/resolve.js';
-import { runHeadlessSession } from '../session/session.js';
+import { runHeadlessSession } from '../session/headless.js';
 import { EXIT } from './exit-codes.js';
 import { writeLine, type CliIo } from './io.js';
 

@@ -24,7 +24,7 @@ export interface ActorDeps {
   recorder: Recorder;
   /** Masks and sanitises one output line: evidence text and terminal text. */
   filter: (line: string) => { evidence: string; terminal: string };
-  print: (step: string, line: string) => void;
+  print: (step: string, line: string, stream: OutputStream) => void;
   /** Registers running work so an interrupted session can wait for its process groups to go. */
   track: <T>(work: Promise<T>) => Promise<T>;
 }
@@ -38,7 +38,7 @@ async function withLog<T>(deps: ActorDeps, step: string, logPath: string, work: 
     const { evidence, terminal } = deps.filter(raw);
     log.write(`${evidence}\n`);
     deps.recorder.output(step, stream, evidence);
-    deps.print(step, terminal);
+    deps.print(step, terminal, stream);
   };
   try {
     return await deps.track(work(onLine));

@@ -2,21 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createActor } from 'xstate';
 import { releaseMachine } from '../../machines/release.js';
-import type { Person, SessionEvent } from '../../machines/types.js';
-import { approvalWaitingFor, describeRoles, outstandingRoles } from '../../machines/rules.js';
+import type { SessionEvent } from '../../machines/types.js';
+import type { ConsoleSession, OutputLine } from '../../views/port.js';
 import type { ApprovalEntry } from '../plan/approvals-file.js';
 import type { Plan } from '../plan/schema.js';
 import { createOutputFilter } from '../safety/output.js';
-import { writeFileAtomic } from '../evidence/writer.js';
 import { writeEvidencePackage } from '../evidence/package.js';
+import { writeFileAtomic } from '../evidence/writer.js';
 import { sessionActorImplementations } from './actors.js';
-import { answerEvents } from './answers.js';
 import { Recorder } from './recorder.js';
 import { exitCodeOf, outcomeOf, statePath, type ReleaseSnapshot } from './state.js';
+import { RingTail } from './tail.js';
 
-// A headless session: the chart decides, this file carries its decisions to
-// disk and to stdout, and stands in for the humans with the approvals file
-// and the headless decision rule of SPEC section 2.
+// A running session: the chart with its real actors, recorded as it goes.
+// Drivers (headless, console) watch it and answer for the people.
 
 export interface SessionOptions {
   plan: Plan;
@@ -27,8 +26,8 @@ export interface SessionOptions {
   stateDir: string;
   answers: ApprovalEntry[];
   operator: string;
-  /** One plain line of headless output. */
-  print: (line: string) => void;
+  /** Where plain lines go (headless), or nowhere when a console shows the tails. */
+  print?: (line: string) => void;
   env: NodeJS.ProcessEnv;
 }
 
@@ -39,27 +38,41 @@ export interface SessionResult {
   state: string;
 }
 
-const INTERRUPT_GRACE_MS = 5_000;
-const HEADLESS_RULE: Person = { name: 'headless decision rule', role: 'warroom', user: 'warroom', source: 'headless-rule' };
+export interface Session extends ConsoleSession {
+  sessionId: string;
+  options: SessionOptions;
+  /** Called once the chart has settled after a change of state (not on every tick). */
+  onStateChange(listener: (snapshot: ReleaseSnapshot) => void): void;
+  /** Starts the chart: register drivers first. */
+  start(): void;
+  /** Journals and sends; false (and journaled as refused) when the chart would not take it. */
+  send(event: SessionEvent): boolean;
+  /** Ends the session where it stands: report, journal end, evidence package. */
+  end(): Promise<SessionResult>;
+  /** Resolves when the session has ended, however it ended. */
+  done: Promise<SessionResult>;
+  journal(type: string, data: unknown): void;
+}
+
+const OUTPUT_TAIL = 2_000;
+const ANNOUNCEMENT_TAIL = 200;
+const STOP_GRACE_MS = 5_000;
 
 function sessionIdFor(plan: Plan): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
   return `${plan.release.tag}-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-export function runHeadlessSession(options: SessionOptions): Promise<SessionResult> {
+export function startSession(options: SessionOptions): Session {
   const { plan } = options;
   const sessionId = sessionIdFor(plan);
   const sessionDir = join(options.stateDir, sessionId);
   const recorder = new Recorder({ evidenceDir: options.evidenceDir, planFile: options.planFile, operator: options.operator });
   const secretValues = plan.secrets.env.map((name) => options.env[name]).filter((value): value is string => typeof value === 'string');
   const filter = createOutputFilter({ values: secretValues, patterns: plan.secrets.patterns });
-  const commandEnv: Record<string, string> = {
-    WARROOM_TAG: plan.release.tag,
-    WARROOM_RELEASE: plan.release.name,
-    WARROOM_ENV: plan.release.environment,
-    WARROOM_EVIDENCE_DIR: options.evidenceDir,
-  };
+  const output = new RingTail<OutputLine>(OUTPUT_TAIL);
+  const announcements = new RingTail<string>(ANNOUNCEMENT_TAIL);
+  const print = options.print ?? (() => {});
 
   const inflight = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>): Promise<T> => {
@@ -71,10 +84,18 @@ export function runHeadlessSession(options: SessionOptions): Promise<SessionResu
   const machine = releaseMachine.provide({
     actors: sessionActorImplementations({
       planDir: options.planDir,
-      env: commandEnv,
+      env: {
+        WARROOM_TAG: plan.release.tag,
+        WARROOM_RELEASE: plan.release.name,
+        WARROOM_ENV: plan.release.environment,
+        WARROOM_EVIDENCE_DIR: options.evidenceDir,
+      },
       recorder,
       filter,
-      print: (step, line) => options.print(`${step} | ${line}`),
+      print: (step, line, stream) => {
+        output.push({ step, stream, text: line });
+        print(`${step} | ${line}`);
+      },
       track,
     }),
   });
@@ -89,7 +110,8 @@ export function runHeadlessSession(options: SessionOptions): Promise<SessionResu
   actor.on('announce', (event) => {
     const text = filter(event.text).evidence;
     recorder.announce(event.kind, text);
-    options.print(text);
+    announcements.push(text);
+    print(text);
   });
   actor.on('evidence', (event) => {
     try {
@@ -100,30 +122,21 @@ export function runHeadlessSession(options: SessionOptions): Promise<SessionResu
     }
   });
 
-  /** Journal first: an answer is on disk before the chart hears it. */
-  const answer = (event: SessionEvent) => {
-    if (!actor.getSnapshot().can(event)) {
-      recorder.event('answer.refused', event, true);
-      options.print(`[${plan.announce.prefix} REFUSED] ${describeAnswer(event)}: not accepted by the plan (role, stakeholder or separation of duties)`);
-      return;
-    }
-    recorder.event('answer', event, true);
-    actor.send(event);
-  };
+  const stateListeners: Array<(snapshot: ReleaseSnapshot) => void> = [];
+  const changeListeners = new Set<() => void>();
+  let resolveDone!: (result: SessionResult) => void;
+  const done = new Promise<SessionResult>((resolve) => (resolveDone = resolve));
+  let ending: Promise<SessionResult> | undefined;
+  let previous = '';
 
-  return new Promise<SessionResult>((resolveSession) => {
-    let previous = '';
-    let finished = false;
-
-    const finish = async (snapshot: ReleaseSnapshot) => {
-      if (finished) return;
-      finished = true;
-      process.off('SIGINT', interrupt).off('SIGTERM', interrupt).off('SIGHUP', hangup);
+  const end = (): Promise<SessionResult> => {
+    ending ??= (async () => {
+      const snapshot = actor.getSnapshot();
       const result: SessionResult = { sessionId, exitCode: exitCodeOf(snapshot), outcome: outcomeOf(snapshot), state: statePath(snapshot.value) };
       writeFileAtomic(join(sessionDir, 'snapshot.json'), JSON.stringify(actor.getPersistedSnapshot()));
       // Stopping the chart aborts its running actors, which kill their process groups; wait for them.
       actor.stop();
-      await Promise.race([Promise.allSettled([...inflight]), new Promise((done) => setTimeout(done, INTERRUPT_GRACE_MS))]);
+      await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS))]);
       recorder.writeArtifacts(['report', 'retrospective'], snapshot.context);
       recorder.event('session.end', result, true);
       recorder.close();
@@ -131,84 +144,66 @@ export function runHeadlessSession(options: SessionOptions): Promise<SessionResu
       try {
         await writeEvidencePackage(options.evidenceDir);
       } catch (error) {
-        options.print(`[${plan.announce.prefix} ERROR] - "Failed at writing DEPLOYMENT-EVIDENCE.zip. Reason: ${(error as Error).message}. Awaiting instructions."`);
+        print(`[${plan.announce.prefix} ERROR] - "Failed at writing DEPLOYMENT-EVIDENCE.zip. Reason: ${(error as Error).message}. Awaiting instructions."`);
         result.exitCode = Math.max(result.exitCode, 2);
       }
-      resolveSession(result);
-    };
+      resolveDone(result);
+      return result;
+    })();
+    return ending;
+  };
 
-    // Headless, nobody can be asked whether to abort: an interrupt stops here, resumable, with its evidence.
-    const interrupt = (signal: NodeJS.Signals) => {
-      const snapshot = actor.getSnapshot();
-      recorder.event('session.interrupted', { signal, state: statePath(snapshot.value) }, true);
-      options.print(`[${plan.announce.prefix} ERROR] - "Failed at ${statePath(snapshot.value)}. Reason: interrupted by ${signal}. Awaiting instructions."`);
-      void finish(snapshot);
-    };
-    // A dropped terminal does not stop a release.
-    const hangup = () => recorder.event('terminal.hangup', {}, true);
-    process.once('SIGINT', interrupt).once('SIGTERM', interrupt).on('SIGHUP', hangup);
-
-    // Stand in for the people: feed the approvals file, then apply the headless rule.
-    const drive = (snapshot: ReleaseSnapshot) => {
-      if (snapshot.status === 'done') return void finish(snapshot);
-      if (snapshot.hasTag('awaiting-acknowledgement') || snapshot.hasTag('awaiting-approval')) {
-        const kind = snapshot.hasTag('awaiting-approval') ? 'production' : 'freeze';
-        recorder.event('prompt', { kind, state: statePath(snapshot.value), deadline: snapshot.context.deadline }, true);
-        for (const event of answerEvents(options.answers, kind)) {
-          if (!stillWaiting(actor.getSnapshot(), kind)) break;
-          answer(event);
-        }
-        const now = actor.getSnapshot();
-        if (stillWaiting(now, kind)) {
-          const what = kind === 'production' ? 'production approval' : 'change-freeze acknowledgement';
-          actor.send({ type: 'HALT', reason: `no one to ask in headless mode: ${what} still needed (${waitingText(now)}); supply it with --approvals` });
-        }
-        return;
-      }
-      if (snapshot.hasTag('halted')) {
-        const rollback: SessionEvent = { type: 'ROLLBACK', by: HEADLESS_RULE, reason: `headless rule: rollback.auto after a failure at ${snapshot.context.halt?.step}` };
-        if (snapshot.context.productionStarted && plan.rollback.auto && snapshot.can(rollback)) {
-          recorder.event('answer', rollback, true);
-          actor.send(rollback);
-          return;
-        }
-        void finish(snapshot);
-      }
-    };
-
-    actor.subscribe({
-      next: (snapshot) => {
-        const path = statePath(snapshot.value);
-        if (path === previous) return;
-        recorder.event('transition', { from: previous || null, to: path }, true);
-        previous = path;
-        writeFileAtomic(join(sessionDir, 'snapshot.json'), JSON.stringify(actor.getPersistedSnapshot()));
-        // Decide after the chart has settled, never inside its transition.
-        setImmediate(() => {
-          if (!finished && statePath(actor.getSnapshot().value) === path) drive(actor.getSnapshot());
-        });
-      },
-      error: (error) => {
-        options.print(`[${plan.announce.prefix} ERROR] - "internal error: ${(error as Error).message}"`);
-        void finish(actor.getSnapshot());
-      },
-    });
-    actor.start();
+  actor.subscribe({
+    next: (snapshot) => {
+      for (const listener of changeListeners) listener();
+      const path = statePath(snapshot.value);
+      if (path === previous) return;
+      recorder.event('transition', { from: previous || null, to: path }, true);
+      previous = path;
+      writeFileAtomic(join(sessionDir, 'snapshot.json'), JSON.stringify(actor.getPersistedSnapshot()));
+      // Drivers decide after the chart has settled, never inside its transition.
+      setImmediate(() => {
+        if (ending || statePath(actor.getSnapshot().value) !== path) return;
+        for (const listener of stateListeners) listener(actor.getSnapshot());
+      });
+    },
+    error: (error) => {
+      print(`[${plan.announce.prefix} ERROR] - "internal error: ${(error as Error).message}"`);
+      void end();
+    },
   });
-}
 
-function stillWaiting(snapshot: ReleaseSnapshot, kind: 'production' | 'freeze'): boolean {
-  return snapshot.hasTag(kind === 'production' ? 'awaiting-approval' : 'awaiting-acknowledgement');
-}
-
-function waitingText(snapshot: ReleaseSnapshot): string {
-  const context = snapshot.context;
-  if (snapshot.hasTag('awaiting-approval')) return approvalWaitingFor(context);
-  return describeRoles(context.plan, outstandingRoles(context.plan.freeze.acknowledge, context.acknowledgements));
-}
-
-function describeAnswer(event: SessionEvent): string {
-  if (event.type === 'APPROVAL') return `production ${event.approval.decision} by ${event.approval.name} (${event.approval.role}, ${event.approval.user})`;
-  if (event.type === 'ACKNOWLEDGE') return `freeze acknowledgement by ${event.acknowledgement.name} (${event.acknowledgement.role})`;
-  return event.type;
+  return {
+    sessionId,
+    options,
+    operator: options.operator,
+    evidenceDir: options.evidenceDir,
+    resumeCommand: `warroom resume ${sessionId} --state ${options.stateDir}`,
+    output,
+    announcements,
+    done,
+    getSnapshot: () => actor.getSnapshot(),
+    subscribe: (listener) => {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
+    onStateChange: (listener) => {
+      stateListeners.push(listener);
+    },
+    start: () => {
+      actor.start();
+    },
+    send: (event) => {
+      // Journal first: an answer is on disk before the chart hears it.
+      if (ending || !actor.getSnapshot().can(event)) {
+        recorder.event('answer.refused', event, true);
+        return false;
+      }
+      recorder.event('answer', event, true);
+      actor.send(event);
+      return true;
+    },
+    end,
+    journal: (type, data) => recorder.event(type, data, true),
+  };
 }
