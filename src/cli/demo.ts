@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT } from './exit-codes.js';
 import { writeLine, type CliIo } from './io.js';
-import { executeRelease } from './run.js';
+import { consoleCapable, executeRelease } from './run.js';
 
 // The demo runs in a scratch copy, so it works from a read-only checkout and twice in a row.
 export const DEMO_DIR = fileURLToPath(new URL('../../../fixtures/demo', import.meta.url));
@@ -23,8 +23,14 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
   }
   const dir = copyDemo();
   writeLine(io.stdout, `warroom: demo release in ${dir}`);
+  // At a terminal the newcomer answers the prompts; without one, the demo's approvals file does.
+  const interactive = consoleCapable(io);
   return executeRelease(
-    { planPath: join(dir, 'release.yaml'), approvalsPath: join(dir, 'approvals.json'), evidenceDir: join(dir, '.artifacts', 'deployment') },
+    {
+      planPath: join(dir, 'release.yaml'),
+      approvalsPath: interactive ? undefined : join(dir, 'approvals.json'),
+      evidenceDir: join(dir, '.artifacts', 'deployment'),
+    },
     { ...io, env: { ...io.env, DEMO_RUN_DIR: join(dir, '.run') } },
   );
 }

@@ -17,9 +17,10 @@ export const HELP = `warroom — a war-room console for production releases
 
 Usage:
   warroom [demo]                      run the demo release (fixtures/demo) in a scratch copy
+                                      (at a terminal you answer its prompts; otherwise headless)
   warroom run [PLAN] [options]        execute the release protocol for PLAN (default ./release.yaml)
-      --headless                      plain lines instead of the console (the only mode so far;
-                                      also chosen when stdout is not a terminal or TERM=dumb)
+      --headless                      plain lines instead of the console (also chosen when
+                                      stdout is not a terminal or TERM=dumb)
       --approvals FILE                approvals and freeze acknowledgements granted elsewhere (JSON)
       --evidence DIR                  evidence folder (default .artifacts/deployment/)
       --state DIR                     session state (default .warroom/ beside the plan)

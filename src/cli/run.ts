@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDir } from '../evidence/writer.js';
 import { loadApprovalsFile, type ApprovalEntry } from '../plan/approvals-file.js';
@@ -7,6 +7,8 @@ import { formatPlanError } from '../plan/errors.js';
 import { loadPlan } from '../plan/load.js';
 import { resolvePlan } from '../plan/resolve.js';
 import { runHeadlessSession } from '../session/headless.js';
+import { runConsoleSession } from '../session/interactive.js';
+import type { SessionOptions } from '../session/session.js';
 import { EXIT } from './exit-codes.js';
 import { writeLine, type CliIo } from './io.js';
 
@@ -15,6 +17,7 @@ export interface RunRequest {
   approvalsPath?: string | undefined;
   evidenceDir?: string | undefined;
   stateDir?: string | undefined;
+  headless?: boolean;
 }
 
 export function parseRunArgs(args: string[]): RunRequest & { headless: boolean } {
@@ -67,7 +70,7 @@ export async function executeRelease(request: RunRequest, io: CliIo): Promise<nu
   }
   // A vanished terminal (EPIPE, EIO) must not crash a release in progress.
   io.stdout.on('error', () => {});
-  const result = await runHeadlessSession({
+  const options: SessionOptions = {
     plan: resolvePlan(loaded.plan, evidenceDir),
     planPath: loaded.planPath,
     planDir: loaded.planDir,
@@ -78,9 +81,21 @@ export async function executeRelease(request: RunRequest, io: CliIo): Promise<nu
     operator: operatorLogin(io.env),
     print: (line) => writeLine(io.stdout, line),
     env: io.env,
-  });
+  };
+  if (!request.headless && consoleCapable(io)) {
+    const result = await runConsoleSession(options, { stdout: process.stdout, stdin: process.stdin });
+    writeLine(io.stdout, `warroom: session ${result.sessionId} ${result.quit && result.exitCode === 2 ? 'left resumable' : 'ended'} ${result.outcome} (${result.state}), exit ${result.exitCode}. Evidence: ${evidenceDir}`);
+    if (result.exitCode === 2) writeLine(io.stdout, `warroom: its snapshot and journal are in ${join(stateDir, result.sessionId)} and ${join(evidenceDir, 'journal.jsonl')}`);
+    return result.exitCode;
+  }
+  const result = await runHeadlessSession(options);
   writeLine(io.stdout, `warroom: session ${result.sessionId} ended ${result.outcome} (${result.state}), exit ${result.exitCode}. Evidence: ${evidenceDir}`);
   return result.exitCode;
+}
+
+/** SPEC section 2: plain lines when stdout is not a terminal or TERM=dumb. */
+export function consoleCapable(io: CliIo): boolean {
+  return io.stdout === process.stdout && process.stdout.isTTY === true && process.stdin.isTTY === true && io.env.TERM !== 'dumb';
 }
 
 export async function runCommand(args: string[], io: CliIo): Promise<number> {

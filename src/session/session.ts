@@ -178,7 +178,7 @@ export function startSession(options: SessionOptions): Session {
     options,
     operator: options.operator,
     evidenceDir: options.evidenceDir,
-    resumeCommand: `warroom resume ${sessionId} --state ${options.stateDir}`,
+    resumeCommand: `session ${sessionId}: snapshot in ${sessionDir}, journal in ${join(options.evidenceDir, 'journal.jsonl')}`,
     output,
     announcements,
     done,
