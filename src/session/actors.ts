@@ -98,7 +98,7 @@ async function sampleAll(deps: ActorDeps, metrics: Metric[], signal?: AbortSigna
       sampleMetric(metric, { cwd: resolve(deps.planDir, ('cwd' in metric && metric.cwd) || '.'), env: deps.env, ...(signal ? { signal } : {}) }),
     ),
   );
-  for (const sample of samples) deps.recorder.event('metric', sample);
+  if (!signal?.aborted) for (const sample of samples) deps.recorder.event('metric', sample);
   return samples;
 }
 

@@ -23,6 +23,7 @@ export class Recorder {
   readonly journal: Journal;
   private readonly announcements: string[] = [];
   private pending: { step: string; stream: OutputStream; lines: string[] } | undefined;
+  private closed = false;
 
   constructor(private readonly options: RecorderOptions) {
     this.evidence = new EvidenceDir(options.evidenceDir);
@@ -30,11 +31,14 @@ export class Recorder {
   }
 
   event<T>(type: string, data: T, durable = false): void {
+    // session.end is the journal's last line: work still settling after it is not journaled.
+    if (this.closed) return;
     if (type !== 'output') this.flushOutput();
     this.journal.append(type, data, durable);
   }
 
   announce(kind: string, text: string): void {
+    if (this.closed) return;
     this.event('announcement', { kind, text });
     this.announcements.push(`- ${new Date().toISOString()} ${text}`);
     this.evidence.write(COMMUNICATION_LOG, `# Communication log\n\nEvery announcement of the session, in order.\n\n${this.announcements.join('\n')}\n`);
@@ -48,13 +52,14 @@ export class Recorder {
   }
 
   flushOutput(): void {
-    if (!this.pending) return;
+    if (!this.pending || this.closed) return;
     const batch = this.pending;
     this.pending = undefined;
     this.journal.append('output', batch);
   }
 
   writeArtifacts(artifacts: ArtifactName[], context: SessionContext): void {
+    if (this.closed) return;
     for (const name of artifacts) {
       const relative = artifactPath(name);
       const content = renderArtifact(name, context, {
@@ -81,6 +86,7 @@ export class Recorder {
 
   close(): void {
     this.flushOutput();
+    this.closed = true;
     this.journal.close();
   }
 }

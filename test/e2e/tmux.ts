@@ -9,7 +9,9 @@ export class TmuxScreen {
 
   constructor(command: string, readonly columns = 80, readonly rows = 24, env: Record<string, string> = {}) {
     const exports = Object.entries(env).map(([key, value]) => `export ${key}='${value.replace(/'/g, `'\\''`)}';`).join(' ');
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), `${exports} ${command}; echo "[exit $?]"; sleep 600`]);
+    // An operator's terminal, not CI's: Ink draws only the last frame when it sees CI variables.
+    const shell = `unset CI CONTINUOUS_INTEGRATION BUILD_NUMBER RUN_ID; ${exports} ${command}; echo "[exit $?]"; sleep 600`;
+    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), shell]);
   }
 
   text(): string {
