@@ -48,6 +48,18 @@ function halted(options: HaltOptions) {
   };
 }
 
+/** The operator may stop a phase at any moment; halted children handle these first. */
+const ABORT_ANYTIME = {
+  ABORT: { guard: 'abortAllowed' as const, target: '#release.finishing', actions: [decide('abort'), 'announceDecision' as const, outcome('aborted')] },
+};
+const ROLLBACK_ANYTIME = {
+  ROLLBACK: {
+    guard: 'productionStarted' as const,
+    target: '#release.rollingBack',
+    actions: [decide('rollback'), 'announceDecision' as const, { type: 'startRollback' as const, params: { reason: 'rollback chosen by the operator' } }],
+  },
+};
+
 /** A gate: evaluated on entry, announced, written to gates/<gate>.json. */
 function gateEntry(gate: GateName) {
   return [{ type: 'evaluateGate' as const, params: { gate } }, evidence(`gate:${gate}`), { type: 'announceGate' as const, params: { gate } }];
@@ -127,6 +139,7 @@ export const releaseMachine = releaseSetup.createMachine({
     readiness: {
       entry: [{ type: 'startPhase', params: { phase: 'readiness' } }, { type: 'announce', params: { kind: 'phase-start', text: (c: SessionContext) => announce.phaseStart(prefix(c), 1) } }],
       exit: { type: 'endPhase', params: { phase: 'readiness' } },
+      on: ABORT_ANYTIME,
       initial: 'validateEvidence',
       states: {
         validateEvidence: {
@@ -232,6 +245,7 @@ export const releaseMachine = releaseSetup.createMachine({
     staging: {
       entry: [{ type: 'startPhase', params: { phase: 'staging' } }, { type: 'announce', params: { kind: 'phase-start', text: (c: SessionContext) => announce.phaseStart(prefix(c), 2) } }],
       exit: { type: 'endPhase', params: { phase: 'staging' } },
+      on: ABORT_ANYTIME,
       initial: 'reconfirmStaging',
       states: {
         reconfirmStaging: {
@@ -345,6 +359,7 @@ export const releaseMachine = releaseSetup.createMachine({
     production: {
       entry: { type: 'startPhase', params: { phase: 'production' } },
       exit: { type: 'endPhase', params: { phase: 'production' } },
+      on: { ...ABORT_ANYTIME, ...ROLLBACK_ANYTIME },
       initial: 'approval',
       states: {
         approval: {
@@ -473,6 +488,7 @@ export const releaseMachine = releaseSetup.createMachine({
     stabilisation: {
       entry: [{ type: 'startPhase', params: { phase: 'stabilisation' } }, { type: 'announce', params: { kind: 'phase-start', text: (c: SessionContext) => announce.phaseStart(prefix(c), 4) } }],
       exit: { type: 'endPhase', params: { phase: 'stabilisation' } },
+      on: { ...ABORT_ANYTIME, ...ROLLBACK_ANYTIME },
       initial: 'soak',
       states: {
         soak: {

@@ -150,6 +150,7 @@ export const releaseSetup = setup({
     metricBreached: ({ context }) => actionableBreach(context.plan, context.metrics) !== undefined,
     soakWindowOver: ({ context }) => context.soak !== undefined && context.now >= context.soak.endsAt,
     autoRollback: ({ context }) => context.plan.rollback.auto,
+    productionStarted: ({ context }) => context.productionStarted,
     outcomeIs: ({ context }, params: { outcome: Outcome }) => context.outcome === params.outcome,
     waiverAllowed: ({ context, event }) => event.type === 'WAIVE' && waiverAllowed(context, event.by, event.reason),
     // Aborting a rollback under four eyes needs someone other than the operator.

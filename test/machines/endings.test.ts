@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approval, startRelease, testPlan, until } from './harness.js';
+import { approval, startRelease, testPlan, until, walkToSoak } from './harness.js';
 
 describe('scope, freeze and endings', () => {
   it('halts when the scope is unclear, naming what is missing', async () => {
@@ -40,5 +40,25 @@ describe('scope, freeze and endings', () => {
     const halted = await until(actor, 'evidenceFailed');
     expect(halted.hasTag('halted')).toBe(true);
     expect(halted.context.halt?.reason).toBe('could not write change-freeze-confirmation.md: ENOSPC: no space left on device');
+  });
+});
+
+describe('the operator stops a running release', () => {
+  it('rolls back from the soak window on request, stopping the sampler', async () => {
+    const release = startRelease();
+    await walkToSoak(release.actor);
+    release.actor.send({ type: 'ROLLBACK', reason: 'customer reports of failed payments' });
+    const final = await until(release.actor, 'rolledBack');
+    expect(final.context.rollback?.reason).toBe('customer reports of failed payments');
+    expect(release.commands.map((c) => c.name).slice(-2)).toEqual(['rollback', 'freeze-unlock']);
+  });
+
+  it('cannot roll back before anything reached production, but can abort', async () => {
+    const { actor, commands } = startRelease();
+    const waiting = await until(actor, 'acknowledging');
+    expect(waiting.can({ type: 'ROLLBACK' })).toBe(false);
+    actor.send({ type: 'ABORT', reason: 'change window cancelled' });
+    await until(actor, 'aborted');
+    expect(commands.map((c) => c.name)).toEqual(['freeze-lock', 'freeze-unlock']);
   });
 });
