@@ -89,6 +89,42 @@ function command(context: SessionContext, kind: CommandInput['kind']): CommandIn
   }
 }
 
+/** Phase 1's checklist steps: run the checks, record the items, halt naming every failed one (waivable). */
+function checklistStep(options: {
+  src: 'checkReadiness' | 'confirmScope';
+  assign: 'assignReadiness' | 'assignScope';
+  artifact: 'readiness-checklist' | 'release-manifest';
+  step: string;
+  next: string;
+}) {
+  const failedItems = ({ event }: Args) =>
+    event.output
+      .filter((i: { status: string }) => i.status === 'fail')
+      .map((i: { name: string; detail: string }) => `${i.name}: ${i.detail}`)
+      .join('; ');
+  return {
+    initial: 'checking',
+    states: {
+      checking: {
+        invoke: {
+          src: options.src,
+          input: ({ context }: Args) => ({ plan: context.plan }),
+          onDone: [
+            {
+              guard: { type: 'allItemsPass' as const, params: ({ event }: Args) => event.output },
+              target: options.next,
+              actions: [{ type: options.assign }, evidence(options.artifact)],
+            },
+            { target: 'halted', actions: [{ type: options.assign }, evidence(options.artifact), haltBecause(options.step, failedItems)] },
+          ],
+          onError: { target: 'halted', actions: haltBecause(options.step, errorText) },
+        },
+      },
+      halted: halted({ retry: 'checking', waive: options.next, waiveActions: ['waiveFailingItems'] }),
+    },
+  };
+}
+
 const failedCommand = (step: string) =>
   haltBecause(step, ({ event }) => `${event.output.name} failed: ${event.output.error ?? `exit code ${event.output.exitCode}`}`);
 const failedChecks = ({ event }: { event: any }) =>
@@ -142,72 +178,22 @@ export const releaseMachine = releaseSetup.createMachine({
       on: ABORT_ANYTIME,
       initial: 'validateEvidence',
       states: {
-        validateEvidence: {
-          initial: 'checking',
-          states: {
-            checking: {
-              invoke: {
-                src: 'checkReadiness',
-                input: ({ context }) => ({ plan: context.plan }),
-                onDone: [
-                  {
-                    guard: { type: 'allItemsPass', params: ({ event }: Args) => event.output },
-                    target: '#release.readiness.confirmScope',
-                    actions: [{ type: 'assignReadiness' }, evidence('readiness-checklist')],
-                  },
-                  {
-                    target: 'halted',
-                    actions: [
-                      { type: 'assignReadiness' },
-                      evidence('readiness-checklist'),
-                      haltBecause(STEP.evidence, ({ event }) =>
-                        event.output
-                          .filter((i: { status: string }) => i.status === 'fail')
-                          .map((i: { name: string; detail: string }) => `${i.name}: ${i.detail}`)
-                          .join('; '),
-                      ),
-                    ],
-                  },
-                ],
-                onError: { target: 'halted', actions: haltBecause(STEP.evidence, errorText) },
-              },
-            },
-            halted: halted({ retry: 'checking', waive: '#release.readiness.confirmScope', waiveActions: ['waiveFailingItems'] }),
-          },
-        },
+        validateEvidence: checklistStep({
+          src: 'checkReadiness',
+          assign: 'assignReadiness',
+          artifact: 'readiness-checklist',
+          step: STEP.evidence,
+          next: '#release.readiness.confirmScope',
+        }),
         confirmScope: {
           entry: { type: 'announce', params: { kind: 'step', text: () => announce.step(1, 'Release scope and stakeholder confirmations underway...') } },
-          initial: 'checking',
-          states: {
-            checking: {
-              invoke: {
-                src: 'confirmScope',
-                input: ({ context }) => ({ plan: context.plan }),
-                onDone: [
-                  {
-                    guard: { type: 'allItemsPass', params: ({ event }: Args) => event.output },
-                    target: '#release.readiness.deploymentWindow',
-                    actions: [{ type: 'assignScope' }, evidence('release-manifest')],
-                  },
-                  {
-                    target: 'halted',
-                    actions: [
-                      { type: 'assignScope' },
-                      evidence('release-manifest'),
-                      haltBecause(STEP.scope, ({ event }) =>
-                        event.output
-                          .filter((i: { status: string }) => i.status === 'fail')
-                          .map((i: { name: string; detail: string }) => `${i.name}: ${i.detail}`)
-                          .join('; '),
-                      ),
-                    ],
-                  },
-                ],
-                onError: { target: 'halted', actions: haltBecause(STEP.scope, errorText) },
-              },
-            },
-            halted: halted({ retry: 'checking', waive: '#release.readiness.deploymentWindow', waiveActions: ['waiveFailingItems'] }),
-          },
+          ...checklistStep({
+            src: 'confirmScope',
+            assign: 'assignScope',
+            artifact: 'release-manifest',
+            step: STEP.scope,
+            next: '#release.readiness.deploymentWindow',
+          }),
         },
         deploymentWindow: {
           initial: 'checking',
