@@ -66,7 +66,7 @@ function WarRoom({ columns, rows }: { columns?: number; rows?: number }) {
   const [state, store] = useConsoleState();
   const { context } = snapshot;
   const done = snapshot.status === 'done';
-  const question = useMemo(() => pendingQuestion(snapshot, session.operator), [snapshot, session.operator]);
+  const question = useMemo(() => pendingQuestion(snapshot, session.operator, state.stopping), [snapshot, session.operator, state.stopping]);
   const step = question && stepOf(state, question);
   const why = useMemo(() => wrapWhy(whyLines(snapshot), Math.max(40, size.columns)), [snapshot, size.columns]);
   const metrics = useMemo(() => metricRows(context), [context]);

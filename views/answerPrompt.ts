@@ -1,6 +1,6 @@
 import type { Key } from 'ink';
 import type { SessionEvent } from '../machines/types.js';
-import { answer, decisionEvent, operatorPerson, type DecisionKind, type Question } from './decisions.js';
+import { answer, decisionEvent, operatorPerson, pendingQuestion, type DecisionKind, type Question } from './decisions.js';
 import type { ConsoleSession, ReleaseSnapshot } from './port.js';
 import { initialStep, promptKey, startDecision, type Answer, type Outcome, type PromptStep } from './promptFlow.js';
 import { NOTICE_MS, type ConsoleState, type ConsoleStore } from './useConsoleState.js';
@@ -30,12 +30,15 @@ function eventFor(done: Answer, snapshot: ReleaseSnapshot, operator: string): Se
 }
 
 function apply(session: ConsoleSession, store: ConsoleStore, snapshot: ReleaseSnapshot, question: Question, outcome: Outcome): void {
-  if (!outcome.answer) return store.update({ prompt: { questionKey: question.key, step: outcome.step }, notice: undefined });
+  // The operator's own stop question closes once answered or declined (back at its first step).
+  const stop = question.key.startsWith('stop|') && (outcome.answer !== undefined || outcome.step.step === 'options') ? { stopping: undefined } : {};
+  if (!outcome.answer) return store.update({ prompt: { questionKey: question.key, step: outcome.step }, notice: undefined, ...stop });
   const done = outcome.answer;
   const what = `${done.refusal ? 'Refusal' : VERB[done.kind]}${done.person ? ` by ${done.person.name}` : ''}`;
   const accepted = session.send(eventFor(done, snapshot, session.operator));
   const until = snapshot.context.now + NOTICE_MS;
   store.update({
+    ...stop,
     prompt: { questionKey: question.key, step: outcome.step },
     notice: accepted ? { tone: 'pass', text: `✔ ${what} sent to the session`, until } : { tone: 'fail', text: `✘ ${what} was refused by the session (the question may have changed)`, until },
   });
@@ -50,8 +53,13 @@ export function answerKey(session: ConsoleSession, store: ConsoleStore, question
 }
 
 /** `r` / `x` from anywhere: starts that decision when the chart offers it now, or says when it would. */
-export function startFromKey(session: ConsoleSession, store: ConsoleStore, question: Question | undefined, kind: DecisionKind, label: string): void {
-  const outcome = startDecision(question, kind);
-  if (outcome && question) apply(session, store, session.getSnapshot(), question, outcome);
+export function startFromKey(session: ConsoleSession, store: ConsoleStore, question: Question | undefined, kind: 'rollback' | 'abort', label: string): void {
+  const snapshot = session.getSnapshot();
+  const asked = question ?? pendingQuestion(snapshot, session.operator, kind);
+  const outcome = startDecision(asked, kind);
+  if (outcome && asked) {
+    if (!question) store.update({ stopping: kind });
+    apply(session, store, snapshot, asked, outcome);
+  }
   else store.update({ notice: { tone: 'muted', text: `${label} is offered when the session halts at a step that allows it`, until: session.getSnapshot().context.now + NOTICE_MS } });
 }

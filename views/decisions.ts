@@ -84,8 +84,28 @@ function haltOptions(snapshot: ReleaseSnapshot, operator: Person): DecisionOptio
   return options;
 }
 
-/** The question the chart asks now, or undefined while it simply runs. */
-export function pendingQuestion(snapshot: ReleaseSnapshot, operatorLogin: string): Question | undefined {
+/** While a release runs, `r` or `x` asks this: roll back or abort now, if the chart would take it. */
+function stopQuestion(snapshot: ReleaseSnapshot, operatorLogin: string, stopping: 'rollback' | 'abort'): Question | undefined {
+  const operator = operatorPerson(snapshot.context, operatorLogin);
+  if (!snapshot.can(decisionEvent(stopping, operator))) return undefined;
+  const release = `${snapshot.context.plan.release.name} ${snapshot.context.plan.release.tag}`;
+  const label = stopping === 'rollback' ? 'Roll back' : 'Abort';
+  return {
+    key: `stop|${stopping}|${statePath(snapshot).join('.')}`,
+    kind: 'halt',
+    title: `${label} ${release} now?`,
+    options: [{ kind: stopping, label, needs: 'nothing', confirm: true }],
+  };
+}
+
+/** The question the chart asks now (or the operator's own `r` / `x` while it runs), or undefined while it simply runs. */
+export function pendingQuestion(snapshot: ReleaseSnapshot, operatorLogin: string, stopping?: 'rollback' | 'abort'): Question | undefined {
+  const asked = chartQuestion(snapshot, operatorLogin);
+  if (asked || !stopping) return asked;
+  return stopQuestion(snapshot, operatorLogin, stopping);
+}
+
+function chartQuestion(snapshot: ReleaseSnapshot, operatorLogin: string): Question | undefined {
   const activity = activityOf(snapshot);
   if (activity === 'done') return undefined;
   const c = snapshot.context;

@@ -33,7 +33,7 @@ export function useConsoleKeys(session: ConsoleSession, store: ConsoleStore, pan
       else if (reply === 'no') store.update({ overlay: undefined });
       return;
     }
-    const question = pendingQuestion(snapshot, session.operator);
+    const question = pendingQuestion(snapshot, session.operator, state.stopping);
     const focus = focusOf(state, question?.key);
     const scroll = pressed(input, key, ['up', 'down', 'pageUp', 'pageDown']);
     // Arrows move the prompt's choice while it has the focus; otherwise they scroll the focused pane.

@@ -27,6 +27,8 @@ export interface ConsoleState {
   /** How far the current question has been answered. */
   prompt?: { questionKey: string; step: PromptStep };
   notice?: Notice;
+  /** `r` or `x` pressed while the release runs: the stop question stays open until answered or declined. */
+  stopping?: 'rollback' | 'abort';
 }
 
 export interface ConsoleStore {
