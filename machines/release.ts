@@ -125,6 +125,22 @@ function checklistStep(options: {
   };
 }
 
+/** The health window: sample every metric each interval until the window closes or one breaches. */
+function soakWindow(params: { fresh: boolean }) {
+  return {
+    entry: { type: 'startSoakWindow' as const, params },
+    invoke: {
+      src: 'soakSampler' as const,
+      input: ({ context }: Args) => ({ metrics: context.plan.health.metrics, intervalMs: durationMs(context.plan.health.interval, 10_000) }),
+    },
+    on: { SAMPLE: { actions: 'recordSample' as const } },
+    always: [
+      { guard: 'metricBreached' as const, target: 'breached' },
+      { guard: 'soakWindowOver' as const, target: 'report' },
+    ],
+  };
+}
+
 const failedCommand = (step: string) =>
   haltBecause(step, ({ event }) => `${event.output.name} failed: ${event.output.error ?? `exit code ${event.output.exitCode}`}`);
 const failedChecks = ({ event }: { event: any }) =>
@@ -477,31 +493,9 @@ export const releaseMachine = releaseSetup.createMachine({
       on: { ...ABORT_ANYTIME, ...ROLLBACK_ANYTIME },
       initial: 'soak',
       states: {
-        soak: {
-          entry: { type: 'startSoakWindow', params: { fresh: true } },
-          invoke: {
-            src: 'soakSampler',
-            input: ({ context }) => ({ metrics: context.plan.health.metrics, intervalMs: durationMs(context.plan.health.interval, 10_000) }),
-          },
-          on: { SAMPLE: { actions: 'recordSample' } },
-          always: [
-            { guard: 'metricBreached', target: 'breached' },
-            { guard: 'soakWindowOver', target: 'report' },
-          ],
-        },
+        soak: soakWindow({ fresh: true }),
         // Gate 4 failing offers more time: the window restarts its clock and keeps its samples.
-        extendedSoak: {
-          entry: { type: 'startSoakWindow', params: { fresh: false } },
-          invoke: {
-            src: 'soakSampler',
-            input: ({ context }) => ({ metrics: context.plan.health.metrics, intervalMs: durationMs(context.plan.health.interval, 10_000) }),
-          },
-          on: { SAMPLE: { actions: 'recordSample' } },
-          always: [
-            { guard: 'metricBreached', target: 'breached' },
-            { guard: 'soakWindowOver', target: 'report' },
-          ],
-        },
+        extendedSoak: soakWindow({ fresh: false }),
         breached: {
           entry: evidence('health-log'),
           always: [

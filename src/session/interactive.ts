@@ -17,10 +17,10 @@ export async function runConsoleSession(options: SessionOptions, streams: Consol
   });
   // Loaded only here, so headless runs never pay for React and Ink.
   const { renderConsole } = await import('../../views/index.js');
-  const console = renderConsole(session, { stdout: streams.stdout, stdin: streams.stdin });
+  const screen = renderConsole(session, { stdout: streams.stdout, stdin: streams.stdin });
   session.start();
-  const how = await console.waitUntilExit();
-  console.unmount();
+  const how = await screen.waitUntilExit();
+  screen.unmount();
   if (how === 'quit') session.journal('session.quit', { by: options.operator });
   const result = await session.end();
   return { ...result, quit: how === 'quit' };
