@@ -37,8 +37,9 @@ it('declining the stop question leaves the release running', async () => {
   await screen.press('x');
   await screen.until('Abort checkout-api v2.4.0 now?');
   await screen.press('n');
-  const frame = await screen.until('Soak window');
-  expect(frame).not.toContain('Abort checkout-api v2.4.0 now?');
+  // Wait for the redraw: the frame before it also shows the soak window.
+  const frame = await screen.until((f) => !f.includes('Abort checkout-api v2.4.0 now?'));
+  expect(frame).toContain('Soak window');
   expect(session.sent).toEqual([]);
   expect(session.release.actor.getSnapshot().matches('stabilisation')).toBe(true);
 });
