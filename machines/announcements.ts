@@ -30,6 +30,7 @@ export const announce = {
     `[${prefix} ERROR] - "Failed at ${step}. Reason: ${reason}. Awaiting instructions."`,
   rollback: (prefix: string, text: string) => `[${prefix} ROLLBACK] ${text}`,
   decision: (prefix: string, text: string) => `[${prefix} DECISION] ${text}`,
+  resumed: (prefix: string, by: string, from: string) => `[${prefix} RESUMED] Session resumed by ${by} at ${from}.`,
   phaseComplete: (prefix: string) => `[${prefix} | PHASE 4 COMPLETE] - Deployment report compiled. Evidence: DEPLOYMENT-REPORT.md.`,
   handoff: (prefix: string) => `[${prefix} | PROTOCOL COMPLETE] Ready for Protocol 19: Monitoring & Observability`,
   escalation: (prefix: string, reason: string) => `[${prefix} | ESCALATION] Escalating to Protocol 20: ${reason}`,

@@ -48,6 +48,15 @@ function halted(options: HaltOptions) {
   };
 }
 
+/**
+ * A step whose command was running when the session died: its outcome is
+ * unknown, so nothing re-runs it unasked. Only `warroom resume` lands here
+ * (machines/resume.ts); it offers what the step's own halt offers.
+ */
+function interrupted(options: HaltOptions) {
+  return { ...halted(options), tags: ['halted', 'interrupted'] };
+}
+
 /** The operator may stop a phase at any moment; halted children handle these first. */
 const ABORT_ANYTIME = {
   ABORT: { guard: 'abortAllowed' as const, target: '#release.finishing', actions: [decide('abort'), 'announceDecision' as const, outcome('aborted')] },
@@ -177,10 +186,12 @@ export const releaseMachine = releaseSetup.createMachine({
     decisions: [],
     halts: [],
     freezeLocked: false,
+    resumes: [],
   }),
   invoke: { src: 'clock', input: { tickMs: TICK_MS } },
   on: {
     TICK: { actions: 'tick' },
+    RESUMED: { actions: ['recordResume', 'announceResume'] },
     EVIDENCE_FAILED: {
       target: '.evidenceFailed',
       actions: haltBecause(STEP.evidenceWrite, ({ event }) => `could not write ${event.path}: ${event.error}`),
@@ -290,6 +301,7 @@ export const releaseMachine = releaseSetup.createMachine({
               },
             },
             lockHalted: halted({ retry: 'runningLock' }),
+            lockInterrupted: interrupted({ retry: 'runningLock' }),
             acknowledging: {
               tags: ['awaiting-acknowledgement'],
               entry: [{ type: 'startWait', params: ({ context }: Args) => ({ ms: durationMs(context.plan.approvals.timeout, 30 * 60_000) }) }, 'announceFreezeRequest', evidence('freeze-confirmation')],
@@ -340,6 +352,7 @@ export const releaseMachine = releaseSetup.createMachine({
               },
             },
             halted: halted({ retry: 'running', waive: '#release.staging.freezeGate' }),
+            interrupted: interrupted({ retry: 'running', waive: '#release.staging.freezeGate' }),
           },
         },
         freezeGate: {
@@ -427,6 +440,7 @@ export const releaseMachine = releaseSetup.createMachine({
             },
             // A failed step offers retry / roll back / abort; it is never waived.
             halted: halted({ retry: 'running', rollback: true }),
+            interrupted: interrupted({ retry: 'running', rollback: true }),
             afterStep: {
               always: [{ guard: 'stepHasPause', target: 'pausing' }, { target: 'analysisDue' }],
             },
@@ -585,6 +599,7 @@ export const releaseMachine = releaseSetup.createMachine({
         },
         // A failed rollback is never waived; aborting it needs a second person under four eyes.
         halted: halted({ retry: 'running' }),
+        interrupted: interrupted({ retry: 'running' }),
       },
     },
 

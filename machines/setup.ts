@@ -297,6 +297,17 @@ export const releaseSetup = setup({
       rollback: { reason: 'reason' in event && event.reason ? event.reason : params.reason, by: byOf(event), startedAt: iso(context.now) },
       outcome: 'rolled-back' as const,
     })),
+    recordResume: assign(({ context, event }) => {
+      if (event.type !== 'RESUMED') return {};
+      const at = iso(context.now);
+      const resumes = [...context.resumes, { at, by: event.operator, from: event.from, ...(event.interrupted ? { interrupted: event.interrupted.step } : {}) }];
+      return event.interrupted ? { resumes, halt: { step: event.interrupted.step, reason: event.interrupted.reason, since: at } } : { resumes };
+    }),
+    announceResume: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'RESUMED') return;
+      enqueue.emit({ type: 'announce', kind: 'decision', text: announce.resumed(prefix(context), event.operator, event.from) });
+      if (event.interrupted) enqueue.emit({ type: 'announce', kind: 'error', text: announce.error(prefix(context), event.interrupted.step, event.interrupted.reason) });
+    }),
     announce: emit(({ context }, params: { kind: AnnouncementKind; text: (context: SessionContext) => string }): SessionEmitted => ({
       type: 'announce',
       kind: params.kind,

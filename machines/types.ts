@@ -5,7 +5,7 @@ import type { CheckResult, MetricSample } from '../src/probes/types.js';
 export type PhaseName = 'readiness' | 'staging' | 'production' | 'stabilisation';
 export type GateName = 'readiness' | 'freeze' | 'launch' | 'reporting';
 export type Outcome = 'released' | 'rolled-back' | 'aborted';
-export type AnswerSource = 'console' | 'attach' | 'file' | 'headless-rule';
+export type AnswerSource = 'console' | 'attach' | 'file' | 'headless-rule' | 'command-line';
 
 /** Someone who answers a prompt or takes a decision. */
 export interface Person {
@@ -102,6 +102,16 @@ export interface RollbackRecord {
   checks?: CheckResult[];
 }
 
+/** The session was stopped (quit, signal, crash) and continued with `warroom resume`. */
+export interface Resume {
+  at: string;
+  by: string;
+  /** The state it was in when it stopped. */
+  from: string;
+  /** The step whose command was running and whose outcome is unknown. */
+  interrupted?: string;
+}
+
 export interface SessionContext {
   plan: Plan;
   operator: { user: string; name?: string };
@@ -136,6 +146,7 @@ export interface SessionContext {
   freezeLocked: boolean;
   rollback?: RollbackRecord;
   outcome?: Outcome;
+  resumes: Resume[];
 }
 
 export interface SessionInput {
@@ -156,7 +167,8 @@ export type SessionEvent =
   | { type: 'EXTEND_SOAK'; by?: Person }
   | { type: 'HALT'; reason: string }
   | { type: 'SAMPLE'; sample: MetricSample }
-  | { type: 'EVIDENCE_FAILED'; path: string; error: string };
+  | { type: 'EVIDENCE_FAILED'; path: string; error: string }
+  | { type: 'RESUMED'; operator: string; from: string; interrupted?: { step: string; reason: string } };
 
 export type ArtifactName =
   | 'readiness-checklist'

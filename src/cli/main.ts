@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[], io: CliIo) => Prom
   verify: async () => (await import('./verify.js')).verifyCommand,
   gate: async () => (await import('./gate.js')).gateCommand,
   manual: async () => (await import('./manual.js')).manualCommand,
+  resume: async () => (await import('./resume.js')).resumeCommand,
 };
 
 export const HELP = `warroom — a war-room console for production releases
@@ -24,6 +25,14 @@ Usage:
       --approvals FILE                approvals and freeze acknowledgements granted elsewhere (JSON)
       --evidence DIR                  evidence folder (default .artifacts/deployment/)
       --state DIR                     session state (default .warroom/ beside the plan)
+  warroom resume [SESSION] [options]  continue a session that was quit, interrupted or killed, from
+                                      its journal (SESSION: its folder or id; default: the latest
+                                      unfinished session in .warroom/)
+      --headless, --approvals FILE    as for run
+      --state DIR                     where to look for sessions (default ./.warroom)
+      --on-interrupted retry|rollback|abort
+                                      what to do with a command that was running when it stopped
+                                      (default: halt and ask)
   warroom validate PLAN               check a plan; every problem as FILE:LINE:COL message
   warroom init [DIR]                  scaffold a commented release.yaml and example scripts
   warroom schema                      print the plan's JSON Schema
@@ -34,7 +43,7 @@ Usage:
                                       record a manual validation (automation unavailable) in
                                       .artifacts/protocol-15/manual-validation-log.md
 
-Exit codes of run and demo:
+Exit codes of run, resume and demo:
   0 released and handed off · 1 rolled back / launch failed · 2 halted or aborted, awaiting instructions · 3 bad input
 `;
 

@@ -8,7 +8,9 @@ import { loadPlan } from '../plan/load.js';
 import { resolvePlan } from '../plan/resolve.js';
 import { runHeadlessSession } from '../session/headless.js';
 import { runConsoleSession } from '../session/interactive.js';
+import { resumeCommandFor, type Restored } from '../session/restore.js';
 import type { SessionOptions } from '../session/session.js';
+import type { Plan } from '../plan/schema.js';
 import { EXIT } from './exit-codes.js';
 import { writeLine, type CliIo } from './io.js';
 
@@ -35,7 +37,7 @@ export function parseRunArgs(args: string[]): RunRequest & { headless: boolean }
   return { planPath: positionals[0] ?? 'release.yaml', approvalsPath: values.approvals, evidenceDir: values.evidence, stateDir: values.state, headless: values.headless ?? false };
 }
 
-function operatorLogin(env: NodeJS.ProcessEnv): string {
+export function operatorLogin(env: NodeJS.ProcessEnv): string {
   try {
     return userInfo().username;
   } catch {
@@ -50,15 +52,8 @@ export async function executeRelease(request: RunRequest, io: CliIo): Promise<nu
     for (const error of loaded.errors) writeLine(io.stderr, formatPlanError(error));
     return EXIT.badInput;
   }
-  let answers: ApprovalEntry[] = [];
-  if (request.approvalsPath !== undefined) {
-    const approvals = await loadApprovalsFile(resolve(io.cwd, request.approvalsPath), loaded.plan);
-    if ('errors' in approvals) {
-      for (const error of approvals.errors) writeLine(io.stderr, formatPlanError({ ...error, file: request.approvalsPath }));
-      return EXIT.badInput;
-    }
-    answers = approvals.entries;
-  }
+  const answers = await loadAnswers(request.approvalsPath, loaded.plan, io);
+  if (answers === undefined) return EXIT.badInput;
   const evidenceDir = resolve(io.cwd, request.evidenceDir ?? '.artifacts/deployment');
   const stateDir = resolve(io.cwd, request.stateDir ?? resolve(loaded.planDir, '.warroom'));
   try {
@@ -68,28 +63,49 @@ export async function executeRelease(request: RunRequest, io: CliIo): Promise<nu
     writeLine(io.stderr, `warroom: cannot create ${(error as NodeJS.ErrnoException).path ?? dirname(evidenceDir)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     return EXIT.badInput;
   }
+  return driveSession(
+    {
+      plan: resolvePlan(loaded.plan, evidenceDir),
+      planPath: loaded.planPath,
+      planDir: loaded.planDir,
+      planFile: loaded.file,
+      evidenceDir,
+      stateDir,
+      answers,
+      operator: operatorLogin(io.env),
+      print: (line) => writeLine(io.stdout, line),
+      env: io.env,
+    },
+    request.headless ?? false,
+    io,
+  );
+}
+
+/** The approvals file, checked against the plan; undefined (errors written) when it is bad input. */
+export async function loadAnswers(path: string | undefined, plan: Plan, io: CliIo): Promise<ApprovalEntry[] | undefined> {
+  if (path === undefined) return [];
+  const approvals = await loadApprovalsFile(resolve(io.cwd, path), plan);
+  if ('errors' in approvals) {
+    for (const error of approvals.errors) writeLine(io.stderr, formatPlanError({ ...error, file: path }));
+    return undefined;
+  }
+  return approvals.entries;
+}
+
+/** Runs a session (new or resumed) with the console at a terminal, headless otherwise; says how it ended. */
+export async function driveSession(options: SessionOptions, headless: boolean, io: CliIo, restored?: Restored): Promise<number> {
   // A vanished terminal (EPIPE, EIO) must not crash a release in progress.
   io.stdout.on('error', () => {});
-  const options: SessionOptions = {
-    plan: resolvePlan(loaded.plan, evidenceDir),
-    planPath: loaded.planPath,
-    planDir: loaded.planDir,
-    planFile: loaded.file,
-    evidenceDir,
-    stateDir,
-    answers,
-    operator: operatorLogin(io.env),
-    print: (line) => writeLine(io.stdout, line),
-    env: io.env,
-  };
-  if (!request.headless && consoleCapable(io)) {
-    const result = await runConsoleSession(options, { stdout: process.stdout, stdin: process.stdin });
+  const { evidenceDir } = options;
+  if (!headless && consoleCapable(io)) {
+    const result = await runConsoleSession(options, { stdout: process.stdout, stdin: process.stdin }, restored);
     writeLine(io.stdout, `warroom: session ${result.sessionId} ${result.quit && result.exitCode === 2 ? 'left resumable' : 'ended'} ${result.outcome} (${result.state}), exit ${result.exitCode}. Evidence: ${evidenceDir}`);
-    if (result.exitCode === 2) writeLine(io.stdout, `warroom: its snapshot and journal are in ${join(stateDir, result.sessionId)} and ${join(evidenceDir, 'journal.jsonl')}`);
+    if (result.exitCode === 2 && !result.final) writeLine(io.stdout, `warroom: to continue: ${resumeCommandFor(join(options.stateDir, result.sessionId))}`);
     return result.exitCode;
   }
-  const result = await runHeadlessSession(options);
+  const result = await runHeadlessSession(options, restored);
   writeLine(io.stdout, `warroom: session ${result.sessionId} ended ${result.outcome} (${result.state}), exit ${result.exitCode}. Evidence: ${evidenceDir}`);
+  if (result.exitCode === 2 && !result.final) writeLine(io.stdout, `warroom: to continue: ${resumeCommandFor(join(options.stateDir, result.sessionId))}`);
   return result.exitCode;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 // journal.jsonl: one JSON object a line, append-only, each line carrying the
@@ -55,10 +55,28 @@ export class Journal {
     return entry;
   }
 
+  /** The sequence number of the last line written (0 for an empty journal). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   close(): void {
     fsyncSync(this.fd);
     closeSync(this.fd);
   }
+}
+
+/**
+ * A process killed mid-write leaves a last line without its newline. That
+ * line was never acknowledged to anyone, so it is cut off (and its bytes
+ * counted) before the chain continues; every complete line stays as it was.
+ */
+export function dropTornTail(path: string): number {
+  const bytes = readFileSync(path);
+  if (bytes.length === 0 || bytes[bytes.length - 1] === 0x0a) return 0;
+  const keep = bytes.lastIndexOf(0x0a) + 1;
+  truncateSync(path, keep);
+  return bytes.length - keep;
 }
 
 /** Reads a journal back; the first line whose chain breaks is named, 1-based. */

@@ -77,6 +77,7 @@ export async function runCommand(req: CommandRequest): Promise<CommandRecord> {
   const streams = [readLines(subprocess.stdout, countedLine('stdout')), readLines(subprocess.stderr, countedLine('stderr'))];
 
   const group = processGroup(subprocess.pid);
+  if (subprocess.pid !== undefined) req.onSpawn?.(subprocess.pid);
   const onAbort = (): void => {
     aborted = true;
     group.terminate();

@@ -35,4 +35,6 @@ export interface CommandRequest {
   onLine: LineSink;
   /** Aborting kills the whole process group. */
   signal?: AbortSignal;
+  /** Told the process group id once the program has started. */
+  onSpawn?: (pgid: number) => void;
 }

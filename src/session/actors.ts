@@ -27,6 +27,8 @@ export interface ActorDeps {
   print: (step: string, line: string, stream: OutputStream) => void;
   /** Registers running work so an interrupted session can wait for its process groups to go. */
   track: <T>(work: Promise<T>) => Promise<T>;
+  /** Writes the session's snapshot: a command starts only once its state is on disk, so resume knows it ran. */
+  checkpoint: () => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -51,6 +53,7 @@ async function withLog<T>(deps: ActorDeps, step: string, logPath: string, work: 
 export function execute(deps: ActorDeps, input: CommandInput, signal?: AbortSignal): Promise<CommandRecord> {
   const logPath = `logs/${slug(input.name)}.log`;
   const cwd = resolve(deps.planDir, input.command.cwd ?? '.');
+  deps.checkpoint();
   deps.recorder.event('command.start', { name: input.name, kind: input.kind, argv: input.command.run, cwd, log: logPath }, true);
   return withLog(deps, input.name, logPath, async (onLine) => {
     const record = await runCommand({
@@ -61,6 +64,8 @@ export function execute(deps: ActorDeps, input: CommandInput, signal?: AbortSign
       env: { ...deps.env, WARROOM_STEP: input.name },
       log: logPath,
       onLine,
+      // Resume looks for this group: a step that outlived a killed session must not be started twice unknowingly.
+      onSpawn: (pgid) => deps.recorder.event('command.spawned', { name: input.name, pgid }, true),
       ...(signal ? { signal } : {}),
     });
     deps.recorder.event('command.end', record, true);

@@ -1,6 +1,7 @@
 import { approvalWaitingFor, describeRoles, outstandingRoles } from '../../machines/rules.js';
 import type { Person, SessionEvent } from '../../machines/types.js';
 import { answerEvents } from './answers.js';
+import type { Restored } from './restore.js';
 import { startSession, type Session, type SessionOptions, type SessionResult } from './session.js';
 import { statePath, type ReleaseSnapshot } from './state.js';
 
@@ -25,8 +26,8 @@ export function isPrompt(snapshot: ReleaseSnapshot): boolean {
   return snapshot.hasTag('awaiting-approval') || snapshot.hasTag('awaiting-acknowledgement');
 }
 
-export function runHeadlessSession(options: SessionOptions): Promise<SessionResult> {
-  const session = startSession(options);
+export function runHeadlessSession(options: SessionOptions, restored?: Restored): Promise<SessionResult> {
+  const session = startSession(options, restored);
   const prefix = options.plan.announce.prefix;
   const print = options.print ?? (() => {});
 

@@ -1,4 +1,5 @@
 import { isPrompt, offerApprovalsFile } from './headless.js';
+import type { Restored } from './restore.js';
 import { startSession, type SessionOptions, type SessionResult } from './session.js';
 
 // The console driver: the operator is at the keyboard, so nothing is decided for
@@ -9,8 +10,8 @@ export interface ConsoleStreams {
   stdin: NodeJS.ReadStream;
 }
 
-export async function runConsoleSession(options: SessionOptions, streams: ConsoleStreams): Promise<SessionResult & { quit: boolean }> {
-  const session = startSession({ ...options, print: undefined });
+export async function runConsoleSession(options: SessionOptions, streams: ConsoleStreams, restored?: Restored): Promise<SessionResult & { quit: boolean }> {
+  const session = startSession({ ...options, print: undefined }, restored);
   session.onStateChange((snapshot) => {
     if (snapshot.status === 'done') return void session.end();
     if (isPrompt(snapshot) && options.answers.length > 0) offerApprovalsFile(session, snapshot);

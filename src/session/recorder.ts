@@ -3,7 +3,7 @@ import { COMMUNICATION_LOG, JOURNAL, artifactPath } from '../evidence/files.js';
 import { renderArtifact } from '../evidence/render/index.js';
 import { EvidenceDir } from '../evidence/writer.js';
 import { readManualValidations } from '../evidence/manual-log.js';
-import { Journal, sha256 } from '../journal/journal.js';
+import { Journal, sha256, type JournalEntry } from '../journal/journal.js';
 import type { OutputStream } from '../runner/types.js';
 
 // The one place where what the session does becomes evidence: the journal
@@ -16,6 +16,8 @@ export interface RecorderOptions {
   evidenceDir: string;
   planFile: string;
   operator: string;
+  /** A resumed session's journal so far: the communication log goes on from it. */
+  history?: JournalEntry[];
 }
 
 export class Recorder {
@@ -28,6 +30,9 @@ export class Recorder {
   constructor(private readonly options: RecorderOptions) {
     this.evidence = new EvidenceDir(options.evidenceDir);
     this.journal = Journal.open(this.evidence.path(JOURNAL));
+    for (const entry of options.history ?? []) {
+      if (entry.type === 'announcement') this.announcements.push(`- ${entry.ts} ${(entry.data as { text: string }).text}`);
+    }
   }
 
   event<T>(type: string, data: T, durable = false): void {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createActor } from 'xstate';
 import { releaseMachine } from '../../machines/release.js';
-import type { SessionEvent } from '../../machines/types.js';
+import type { Person, SessionEvent } from '../../machines/types.js';
+import type { JournalEntry } from '../journal/journal.js';
 import type { ConsoleSession, OutputLine } from '../../views/port.js';
 import type { ApprovalEntry } from '../plan/approvals-file.js';
 import type { Plan } from '../plan/schema.js';
@@ -11,6 +12,7 @@ import { writeEvidencePackage } from '../evidence/package.js';
 import { writeFileAtomic } from '../evidence/writer.js';
 import { sessionActorImplementations } from './actors.js';
 import { Recorder } from './recorder.js';
+import { resumeCommandFor, type Restored } from './restore.js';
 import { exitCodeOf, outcomeOf, statePath, type ReleaseSnapshot } from './state.js';
 import { RingTail } from './tail.js';
 
@@ -29,6 +31,17 @@ export interface SessionOptions {
   /** Where plain lines go (headless), or nowhere when a console shows the tails. */
   print?: (line: string) => void;
   env: NodeJS.ProcessEnv;
+  /** `resume --on-interrupted`: what to do with a command that was running when the session died (default: halt and ask). */
+  onInterrupted?: InterruptedChoice;
+}
+
+export type InterruptedChoice = 'retry' | 'rollback' | 'abort';
+
+function interruptedDecision(choice: InterruptedChoice, operator: string): SessionEvent {
+  const by: Person = { name: operator, role: 'operator', user: operator, source: 'command-line' };
+  const reason = `resume --on-interrupted ${choice}`;
+  if (choice === 'retry') return { type: 'RETRY', by };
+  return { type: choice === 'rollback' ? 'ROLLBACK' : 'ABORT', by, reason };
 }
 
 export interface SessionResult {
@@ -36,6 +49,8 @@ export interface SessionResult {
   exitCode: number;
   outcome: string;
   state: string;
+  /** The chart reached an ending (released, rolled back, aborted): nothing left to resume. */
+  final: boolean;
 }
 
 export interface Session extends ConsoleSession {
@@ -63,16 +78,29 @@ function sessionIdFor(plan: Plan): string {
   return `${plan.release.tag}-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-export function startSession(options: SessionOptions): Session {
+/** The screen's tails after a resume start where the journal left off. */
+function seedTails(entries: JournalEntry[], output: RingTail<OutputLine>, announcements: RingTail<string>): void {
+  for (const entry of entries) {
+    if (entry.type === 'announcement') announcements.push((entry.data as { text: string }).text);
+    if (entry.type === 'output') {
+      const batch = entry.data as { step: string; stream: OutputLine['stream']; lines: string[] };
+      for (const text of batch.lines.slice(-OUTPUT_TAIL)) output.push({ step: batch.step, stream: batch.stream, text });
+    }
+  }
+}
+
+/** Starts a session, or continues a stopped one from its journal and last snapshot (`restored`). */
+export function startSession(options: SessionOptions, restored?: Restored): Session {
   const { plan } = options;
-  const sessionId = sessionIdFor(plan);
+  const sessionId = restored?.sessionId ?? sessionIdFor(plan);
   const sessionDir = join(options.stateDir, sessionId);
-  const recorder = new Recorder({ evidenceDir: options.evidenceDir, planFile: options.planFile, operator: options.operator });
+  const recorder = new Recorder({ evidenceDir: options.evidenceDir, planFile: options.planFile, operator: options.operator, history: restored?.entries ?? [] });
   const secretValues = plan.secrets.env.map((name) => options.env[name]).filter((value): value is string => typeof value === 'string');
   const filter = createOutputFilter({ values: secretValues, patterns: plan.secrets.patterns });
   const output = new RingTail<OutputLine>(OUTPUT_TAIL);
   const announcements = new RingTail<string>(ANNOUNCEMENT_TAIL);
   const print = options.print ?? (() => {});
+  if (restored) seedTails(restored.entries, output, announcements);
 
   const inflight = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>): Promise<T> => {
@@ -97,15 +125,30 @@ export function startSession(options: SessionOptions): Session {
         print(`${step} | ${line}`);
       },
       track,
+      checkpoint: () => checkpoint(),
     }),
   });
+  // Input is ignored when a snapshot is restored.
   const actor = createActor(machine, {
     input: { plan, operator: { user: options.operator }, evidenceDir: options.evidenceDir, now: Date.now() },
+    ...(restored ? { snapshot: restored.point.snapshot as never } : {}),
   });
 
-  // The resolved plan goes into the evidence: thresholds and roles the gates used can be checked later.
-  recorder.event('session.start', { sessionId, planPath: options.planPath, operator: options.operator, evidenceDir: options.evidenceDir, plan }, true);
-  writeFileAtomic(join(sessionDir, 'session.json'), `${JSON.stringify({ sessionId, planPath: options.planPath, evidenceDir: options.evidenceDir, pid: process.pid }, null, 2)}\n`);
+  // The snapshot says where the chart stood after journal line `seq`; resume replays what came after it.
+  const checkpoint = () =>
+    writeFileAtomic(join(sessionDir, 'snapshot.json'), JSON.stringify({ seq: recorder.journal.lastSeq, snapshot: actor.getPersistedSnapshot() }));
+  let checkpointed = -1;
+
+  if (restored) {
+    recorder.event('session.resume', { sessionId, operator: options.operator, from: restored.point.from, interrupted: restored.point.interrupted ?? null, tornBytesDropped: restored.tornBytes, pid: process.pid }, true);
+  } else {
+    // The resolved plan goes into the evidence: thresholds and roles the gates used can be checked later.
+    recorder.event('session.start', { sessionId, planPath: options.planPath, operator: options.operator, evidenceDir: options.evidenceDir, plan }, true);
+  }
+  writeFileAtomic(
+    join(sessionDir, 'session.json'),
+    `${JSON.stringify({ sessionId, planPath: options.planPath, planDir: options.planDir, planFile: options.planFile, evidenceDir: options.evidenceDir, pid: process.pid }, null, 2)}\n`,
+  );
 
   actor.on('announce', (event) => {
     const text = filter(event.text).evidence;
@@ -127,13 +170,13 @@ export function startSession(options: SessionOptions): Session {
   let resolveDone!: (result: SessionResult) => void;
   const done = new Promise<SessionResult>((resolve) => (resolveDone = resolve));
   let ending: Promise<SessionResult> | undefined;
-  let previous = '';
+  let previous = restored ? statePath(restored.point.snapshot.value) : '';
 
   const end = (): Promise<SessionResult> => {
     ending ??= (async () => {
       const snapshot = actor.getSnapshot();
-      const result: SessionResult = { sessionId, exitCode: exitCodeOf(snapshot), outcome: outcomeOf(snapshot), state: statePath(snapshot.value) };
-      writeFileAtomic(join(sessionDir, 'snapshot.json'), JSON.stringify(actor.getPersistedSnapshot()));
+      const result: SessionResult = { sessionId, exitCode: exitCodeOf(snapshot), outcome: outcomeOf(snapshot), state: statePath(snapshot.value), final: snapshot.status === 'done' };
+      checkpoint();
       // Stopping the chart aborts its running actors, which kill their process groups; wait for them.
       actor.stop();
       await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS))]);
@@ -153,19 +196,41 @@ export function startSession(options: SessionOptions): Session {
     return ending;
   };
 
+  const send = (event: SessionEvent): boolean => {
+    // Journal first: an answer is on disk before the chart hears it.
+    if (ending || !actor.getSnapshot().can(event)) {
+      recorder.event('answer.refused', event, true);
+      return false;
+    }
+    recorder.event('answer', event, true);
+    actor.send(event);
+    return true;
+  };
+
+  // Drivers decide after the chart has settled, never inside its transition.
+  const notifySettled = (path: string) =>
+    setImmediate(() => {
+      if (ending || statePath(actor.getSnapshot().value) !== path) return;
+      for (const listener of stateListeners) listener(actor.getSnapshot());
+    });
+
   actor.subscribe({
     next: (snapshot) => {
       for (const listener of changeListeners) listener();
       const path = statePath(snapshot.value);
-      if (path === previous) return;
+      if (path === previous) {
+        // Answers and samples change the context without a transition: keep the snapshot in step with the journal.
+        if (!ending && recorder.journal.lastSeq !== checkpointed) {
+          checkpointed = recorder.journal.lastSeq;
+          checkpoint();
+        }
+        return;
+      }
       recorder.event('transition', { from: previous || null, to: path }, true);
       previous = path;
-      writeFileAtomic(join(sessionDir, 'snapshot.json'), JSON.stringify(actor.getPersistedSnapshot()));
-      // Drivers decide after the chart has settled, never inside its transition.
-      setImmediate(() => {
-        if (ending || statePath(actor.getSnapshot().value) !== path) return;
-        for (const listener of stateListeners) listener(actor.getSnapshot());
-      });
+      checkpointed = recorder.journal.lastSeq;
+      checkpoint();
+      notifySettled(path);
     },
     error: (error) => {
       print(`[${plan.announce.prefix} ERROR] - "internal error: ${(error as Error).message}"`);
@@ -178,7 +243,7 @@ export function startSession(options: SessionOptions): Session {
     options,
     operator: options.operator,
     evidenceDir: options.evidenceDir,
-    resumeCommand: `session ${sessionId}: snapshot in ${sessionDir}, journal in ${join(options.evidenceDir, 'journal.jsonl')}`,
+    resumeCommand: resumeCommandFor(sessionDir),
     output,
     announcements,
     done,
@@ -192,17 +257,20 @@ export function startSession(options: SessionOptions): Session {
     },
     start: () => {
       actor.start();
-    },
-    send: (event) => {
-      // Journal first: an answer is on disk before the chart hears it.
-      if (ending || !actor.getSnapshot().can(event)) {
-        recorder.event('answer.refused', event, true);
-        return false;
+      if (!restored) return;
+      // What was journaled after the snapshot was written happened: the chart hears it again, then the resume.
+      for (const event of restored.trailing) {
+        if (actor.getSnapshot().can(event)) {
+          recorder.event('answer.restored', event, true);
+          actor.send(event);
+        }
       }
-      recorder.event('answer', event, true);
-      actor.send(event);
-      return true;
+      actor.send({ type: 'RESUMED', operator: options.operator, from: restored.point.from, ...(restored.point.interrupted ? { interrupted: restored.point.interrupted } : {}) });
+      if (options.onInterrupted && actor.getSnapshot().hasTag('interrupted')) send(interruptedDecision(options.onInterrupted, options.operator));
+      // A resumed session may already wait for someone: drivers look once, as after any change of state.
+      if (statePath(actor.getSnapshot().value) === statePath(restored.point.snapshot.value)) notifySettled(previous);
     },
+    send,
     end,
     journal: (type, data) => recorder.event(type, data, true),
   };

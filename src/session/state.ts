@@ -4,13 +4,7 @@ import { EXIT } from '../cli/exit-codes.js';
 
 export type ReleaseSnapshot = SnapshotFrom<typeof releaseMachine>;
 
-/** `production.deploying.running`: the chart's state as one readable path. */
-export function statePath(value: unknown): string {
-  if (typeof value === 'string') return value;
-  return Object.entries(value as Record<string, unknown>)
-    .map(([key, child]) => `${key}.${statePath(child)}`)
-    .join(',');
-}
+export { statePath } from '../../machines/resume.js';
 
 /** SPEC section 2: 0 released, 1 rolled back, 2 halted or aborted. */
 export function exitCodeOf(snapshot: ReleaseSnapshot): number {

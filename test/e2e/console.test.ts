@@ -10,6 +10,14 @@ import { TmuxScreen } from './tmux.js';
 // walked to a completed release with only the keys the screen shows.
 
 let screen: TmuxScreen | undefined;
+
+async function waitUntil(ready: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error('condition never held');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 afterEach(() => screen?.close());
 
 const TAG = 'v2.4.0';
@@ -56,15 +64,37 @@ it('walks the demo release to completion at 80x24 with the keys on screen, and l
   expect(readFileSync(join(evidence, 'DEPLOYMENT-REPORT.md'), 'utf8')).toContain('Ready for Protocol 19');
 }, 150_000);
 
-it('asks before quitting a running release and says where the session was left', async () => {
+it('asks before quitting a running release, says how to resume, and resumes where it was left', async () => {
   const home = mkdtempSync(join(tmpdir(), 'warroom-console-'));
   const term = (screen = new TmuxScreen(`cd ${home} && node ${CLI} demo`, 80, 24, { TMPDIR: home }));
   await term.waitFor((s) => s.includes('Change freeze: waiting for'));
+  await answerPrompt(term, /Change freeze: waiting for/);
   term.keys('q');
   const asking = await term.waitFor((s) => /quit/i.test(s) && /\by\b|yes/i.test(s) && !s.includes('[exit'));
-  expect(asking).not.toContain('[exit');
+  expect(asking).toContain('Resume: warroom resume ');
   term.keys('y');
   const after = await term.waitFor((s) => s.includes('[exit 2]'));
   expect(after).toContain('left resumable');
-  expect(after).toContain('snapshot and journal are in');
+  expect(after).toContain('to continue: warroom resume ');
+  term.close();
+
+  const scratch = readdirSync(home).find((name) => name.startsWith('warroom-demo-'));
+  const state = join(home, scratch!, 'demo', '.warroom');
+  const journalPath = join(home, scratch!, 'demo', '.artifacts', 'deployment', 'journal.jsonl');
+  const acknowledged = () => readJournal(journalPath).entries.filter((e) => e.type === 'answer' && (e.data as { type: string }).type === 'ACKNOWLEDGE');
+  expect(acknowledged()).toHaveLength(1);
+  const [session] = readdirSync(state);
+  const again = (screen = new TmuxScreen(`cd ${home} && node ${CLI} resume ${join(state, session!)}`, 80, 24, { TMPDIR: home }));
+  // Back at the change freeze; the acknowledgement given before quitting still counts, so two are asked for.
+  await again.waitFor((s) => s.includes('Change freeze: waiting for') && s.includes('RESUMED'));
+  await answerPrompt(again, /Change freeze: waiting for/);
+  await again.waitFor((s) => s.includes('Change freeze: waiting for') && !s.includes('type the release tag'));
+  await waitUntil(() => acknowledged().length === 2);
+  again.keys('q');
+  await again.waitFor((s) => /quit/i.test(s) && !s.includes('[exit'));
+  again.keys('y');
+  await again.waitFor((s) => s.includes('[exit 2]'));
+  const people = acknowledged().map((e) => (e.data as { acknowledgement: { user: string } }).acknowledgement.user);
+  expect(new Set(people).size).toBe(2);
+  expect(readJournal(journalPath).brokenAt).toBeUndefined();
 }, 90_000);

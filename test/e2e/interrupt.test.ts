@@ -1,26 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { readJournal } from '../../src/journal/journal.js';
-import { CLI, demoCopy } from './demo.js';
-
-/** Processes whose command line matches and whose working directory is `cwd` (other tests run the demo too). */
-function processesMatching(pattern: string, cwd: string): string[] {
-  let pids: string[];
-  try {
-    pids = execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-  return pids.filter((pid) => {
-    try {
-      return readlinkSync(`/proc/${pid}/cwd`) === cwd;
-    } catch {
-      return false;
-    }
-  });
-}
+import { CLI, demoCopy, processesMatching } from './demo.js';
 
 it('stops a running deploy step\'s whole process group on SIGTERM, exits 2 and keeps the evidence', async () => {
   const dir = demoCopy();

@@ -43,6 +43,8 @@ export interface Script {
   checks?: (input: ChecksInput) => CheckResult[];
   command?: (input: CommandInput) => number | null;
   samples?: (metrics: Metric[]) => MetricSample[];
+  /** Commands for which this is true never finish (a session killed mid-step). */
+  hold?: (input: CommandInput) => boolean;
 }
 
 const pass = (name: string): ReadinessItem => ({ id: name, kind: 'artifact', name, status: 'pass', detail: 'ok' });
@@ -69,7 +71,8 @@ export function record(input: CommandInput, exitCode: number | null): CommandRec
   };
 }
 
-export function startRelease(plan: Plan = testPlan(), script: Script = {}, operator = 'operator') {
+/** Starts the chart, or restores it from a persisted snapshot (`resume`). */
+export function startRelease(plan: Plan = testPlan(), script: Script = {}, operator = 'operator', snapshot?: unknown) {
   const commands: CommandInput[] = [];
   const machine = releaseMachine.provide({
     actors: {
@@ -82,6 +85,7 @@ export function startRelease(plan: Plan = testPlan(), script: Script = {}, opera
       })),
       runCommand: fromPromise<CommandRecord, CommandInput>(async ({ input }) => {
         commands.push(input);
+        if (script.hold?.(input)) return new Promise<CommandRecord>(() => {});
         return record(input, script.command ? script.command(input) : 0);
       }),
       sampleMetrics: fromPromise<MetricSample[], { metrics: Metric[] }>(async ({ input }) =>
@@ -91,7 +95,7 @@ export function startRelease(plan: Plan = testPlan(), script: Script = {}, opera
     },
   });
   const emitted: SessionEmitted[] = [];
-  const actor = createActor(machine, { input: { plan, operator: { user: operator }, evidenceDir: '/evidence', now: T0 } });
+  const actor = createActor(machine, { input: { plan, operator: { user: operator }, evidenceDir: '/evidence', now: T0 }, ...(snapshot ? { snapshot: snapshot as never } : {}) });
   actor.on('*', (event) => emitted.push(event as SessionEmitted));
   actor.start();
   const announcements = () => emitted.filter((e) => e.type === 'announce').map((e) => (e.type === 'announce' ? e.text : ''));

@@ -73,6 +73,18 @@ export function haltsSection(context: SessionContext): string {
   return `## Halts\n\n${table(['Step', 'Reason', 'Since', 'Resolution'], rows, '_The session never halted._')}`;
 }
 
+/** Only when the session was stopped and continued: an auditor should see the gap. */
+export function resumesSection(context: SessionContext): string {
+  const resumes = context.resumes ?? [];
+  if (resumes.length === 0) return '';
+  const rows = resumes.map((r) => [r.at, r.by, r.from, r.interrupted ? `${r.interrupted} was running: outcome unknown, decision asked` : 'nothing was running']);
+  return `## Resumes
+
+The session was stopped and continued with \`warroom resume\`.
+
+${table(['At', 'By', 'Stopped at', 'Interrupted step'], rows, '')}`;
+}
+
 export function rollbackSection(context: SessionContext): string {
   if (!context.rollback) return '## Rollback\n\nNo rollback was needed.';
   return `## Rollback\n\n${rollbackDetails(context).replace(/^####/gm, '###')}\n\nFull plan: ${fileLink('rollback-plan.md')}.`;
