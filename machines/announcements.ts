@@ -28,6 +28,8 @@ export const announce = {
       .join('; ')}. Required action: ${requiredAction}`,
   error: (prefix: string, step: string, reason: string) =>
     `[${prefix} ERROR] - "Failed at ${step}. Reason: ${reason}. Awaiting instructions."`,
+  /** A failure the plan answers itself (rollback.auto): said like any error, without waiting for anyone. */
+  autoRollback: (prefix: string, step: string, reason: string) => `[${prefix} ERROR] - "Failed at ${step}. Reason: ${reason}. Rolling back per plan (rollback.auto)."`,
   rollback: (prefix: string, text: string) => `[${prefix} ROLLBACK] ${text}`,
   decision: (prefix: string, text: string) => `[${prefix} DECISION] ${text}`,
   resumed: (prefix: string, by: string, from: string) => `[${prefix} RESUMED] Session resumed by ${by} at ${from}.`,

@@ -2,7 +2,7 @@ import { durationMs } from '../src/plan/duration.js';
 import { announce } from './announcements.js';
 import { TICK_MS, type CommandInput } from './actors.js';
 import { actionableBreach, analysisBreaches, approvalWaitingFor, describeRoles, outstandingRoles } from './rules.js';
-import { STEP, evidence, releaseSetup } from './setup.js';
+import { STEP, evidence, refreshHealthLog, releaseSetup } from './setup.js';
 import type { GateName, SessionContext } from './types.js';
 
 // Protocol 15 as a statechart: readiness → staging and change freeze →
@@ -516,7 +516,13 @@ export const releaseMachine = releaseSetup.createMachine({
             {
               guard: 'autoRollback',
               target: '#release.rollingBack',
-              actions: { type: 'startRollback', params: ({ context }: Args) => ({ reason: `health window breach: ${actionableBreach(context.plan, context.metrics)}` }) },
+              actions: [
+                {
+                  type: 'announce',
+                  params: { kind: 'error', text: (c: SessionContext) => announce.autoRollback(prefix(c), STEP.soak, `health window breach: ${actionableBreach(c.plan, c.metrics)}`) },
+                },
+                { type: 'startRollback', params: ({ context }: Args) => ({ reason: `health window breach: ${actionableBreach(context.plan, context.metrics)}` }) },
+              ],
             },
             { target: 'halted', actions: haltBecause(STEP.soak, ({ context }) => `health window breach: ${actionableBreach(context.plan, context.metrics)}`) },
           ],
@@ -619,7 +625,8 @@ export const releaseMachine = releaseSetup.createMachine({
           },
         },
         done: {
-          entry: evidence('deployment-report', 'report', 'retrospective'),
+          // The health log written at a breach would otherwise end "still open" though the window ended in a rollback.
+          entry: [refreshHealthLog, evidence('deployment-report', 'report', 'retrospective')],
           always: [
             { guard: { type: 'outcomeIs', params: { outcome: 'released' } }, target: '#release.complete' },
             { guard: { type: 'outcomeIs', params: { outcome: 'rolled-back' } }, target: '#release.rolledBack' },

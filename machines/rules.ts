@@ -64,7 +64,7 @@ export function waiverAllowed(ctx: Pick<SessionContext, 'plan' | 'operator'>, by
 }
 
 export function emptySeries(): MetricSeries {
-  return { samples: 0, failures: 0, consecutiveFailures: 0, consecutiveBreaches: 0, breaches: 0, recent: [] };
+  return { samples: 0, failures: 0, consecutiveFailures: 0, consecutiveBreaches: 0, breaches: 0, outages: 0, recent: [] };
 }
 
 export function addSample(series: MetricSeries, metric: Metric, sample: MetricSample): MetricSeries {
@@ -75,7 +75,7 @@ export function addSample(series: MetricSeries, metric: Metric, sample: MetricSa
       ...series,
       failures: series.failures + 1,
       consecutiveFailures,
-      breaches: series.breaches + (consecutiveFailures === PROVIDER_DOWN_AFTER ? 1 : 0),
+      outages: series.outages + (consecutiveFailures === PROVIDER_DOWN_AFTER ? 1 : 0),
       lastError: providerDown ? `metrics provider down: ${sample.error ?? 'unreadable'}` : (sample.error ?? 'unreadable'),
     };
   }
@@ -87,6 +87,7 @@ export function addSample(series: MetricSeries, metric: Metric, sample: MetricSa
     consecutiveFailures: 0,
     consecutiveBreaches,
     breaches: series.breaches + (consecutiveBreaches === metric.breachesBeforeAction ? 1 : 0),
+    outages: series.outages,
     min: series.min === undefined ? sample.value : Math.min(series.min, sample.value),
     max: series.max === undefined ? sample.value : Math.max(series.max, sample.value),
     last: sample.value,

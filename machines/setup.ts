@@ -44,6 +44,8 @@ const prefix = (context: SessionContext) => context.plan.announce.prefix;
 
 /** Asks the session to write these artifacts from the context as it is now (a named action, so the chart reads `evidence('report')`). */
 export const evidence = (...artifacts: ArtifactName[]) => ({ type: 'writeEvidence', params: { artifacts } }) as const;
+/** The health log again, if there was a soak window: its ending is known only now. */
+export const refreshHealthLog = { type: 'writeEvidence', params: { artifacts: ['health-log'] as ArtifactName[], onlyOnceSoakStarted: true } } as const;
 
 function evaluate(gate: GateName, context: SessionContext): GateResult {
   const at = iso(context.now);
@@ -192,7 +194,8 @@ export const releaseSetup = setup({
       enqueue.assign({ progressAnnounced: [...context.progressAnnounced, percent] });
       enqueue.emit({ type: 'announce', kind: 'progress', text: announce.progress(prefix(context), text) });
     }),
-    writeEvidence: enqueueActions(({ context, enqueue }, params: { artifacts: ArtifactName[] }) => {
+    writeEvidence: enqueueActions(({ context, enqueue }, params: { artifacts: ArtifactName[]; onlyOnceSoakStarted?: boolean }) => {
+      if (params.onlyOnceSoakStarted && !context.soak) return;
       const written = [...new Set([...context.evidence, ...params.artifacts])];
       enqueue.assign({ evidence: written });
       enqueue.emit({ type: 'evidence', artifacts: params.artifacts, context: { ...context, evidence: written } });

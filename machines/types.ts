@@ -79,7 +79,10 @@ export interface MetricSeries {
   failures: number;
   consecutiveFailures: number;
   consecutiveBreaches: number;
+  /** Times a value crossed the threshold (for the plan's number of samples in a row). */
   breaches: number;
+  /** Times the source went unreadable 3 samples in a row ("metrics provider down"): each counts as a breach. */
+  outages: number;
   min?: number;
   max?: number;
   last?: number;

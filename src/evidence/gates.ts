@@ -138,9 +138,9 @@ export function reportingGate(evidence: ReportingEvidence, at: string): GateResu
     name: `Metric ${name}`,
     required: `${rule}, ≥ ${MIN_SOAK_SAMPLES} samples`,
     actual: series
-      ? `${series.samples} samples, ${series.breaches} breaches${series.last !== undefined ? `, last ${series.last}` : ''}${series.failures ? `, ${series.failures} unreadable` : ''}`
+      ? `${series.samples} samples, ${series.breaches} breaches${series.last !== undefined ? `, last ${series.last}` : ''}${series.failures ? `, ${series.failures} unreadable` : ''}${series.outages ? `, metrics provider down ${series.outages} time(s)` : ''}`
       : 'no samples',
-    passed: (series?.breaches ?? 0) === 0,
+    passed: (series?.breaches ?? 0) === 0 && (series?.outages ?? 0) === 0,
   }));
   criteria.push({
     name: 'Report completeness',

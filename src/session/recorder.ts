@@ -46,6 +46,18 @@ export class Recorder {
     if (this.closed) return;
     this.event('announcement', { kind, text });
     this.announcements.push(`- ${new Date().toISOString()} ${text}`);
+    this.writeCommunicationLog();
+  }
+
+  /** Something about the announcements themselves (a webhook that failed): logged, journaled, not announced. */
+  note(text: string): void {
+    if (this.closed) return;
+    this.event('notify', { message: text });
+    this.announcements.push(`- ${new Date().toISOString()} (delivery) ${text}`);
+    this.writeCommunicationLog();
+  }
+
+  private writeCommunicationLog(): void {
     this.evidence.write(COMMUNICATION_LOG, `# Communication log\n\nEvery announcement of the session, in order.\n\n${this.announcements.join('\n')}\n`);
   }
 

@@ -10,6 +10,7 @@ import type { Plan } from '../plan/schema.js';
 import { createOutputFilter } from '../safety/output.js';
 import { writeEvidencePackage } from '../evidence/package.js';
 import { writeFileAtomic } from '../evidence/writer.js';
+import { createNotifier } from '../notify/webhook.js';
 import { sessionActorImplementations } from './actors.js';
 import { Recorder } from './recorder.js';
 import { resumeCommandFor, type Restored } from './restore.js';
@@ -72,6 +73,8 @@ export interface Session extends ConsoleSession {
 const OUTPUT_TAIL = 2_000;
 const ANNOUNCEMENT_TAIL = 200;
 const STOP_GRACE_MS = 5_000;
+/** At the end, how long queued webhook posts may still take before they are given up (and logged). */
+const NOTIFY_DRAIN_MS = 5_000;
 
 function sessionIdFor(plan: Plan): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
@@ -150,9 +153,17 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
     `${JSON.stringify({ sessionId, planPath: options.planPath, planDir: options.planDir, planFile: options.planFile, evidenceDir: options.evidenceDir, pid: process.pid }, null, 2)}\n`,
   );
 
+  // Webhooks get what the communication log gets; their failures go to that log, never back to the webhooks.
+  const notifier = createNotifier(
+    plan.notify,
+    { release: plan.release.name, tag: plan.release.tag, environment: plan.release.environment, sessionId },
+    { onFailure: (message) => recorder.note(message), onRecovery: (message) => recorder.note(message) },
+  );
+  let announced = restored?.entries.filter((entry) => entry.type === 'announcement').length ?? 0;
   actor.on('announce', (event) => {
     const text = filter(event.text).evidence;
     recorder.announce(event.kind, text);
+    notifier.send({ kind: event.kind, text, at: new Date().toISOString(), seq: (announced += 1) });
     announcements.push(text);
     print(text);
   });
@@ -180,6 +191,7 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
       // Stopping the chart aborts its running actors, which kill their process groups; wait for them.
       actor.stop();
       await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS))]);
+      await notifier.drain(NOTIFY_DRAIN_MS);
       recorder.writeArtifacts(['report', 'retrospective'], snapshot.context);
       recorder.event('session.end', result, true);
       recorder.close();

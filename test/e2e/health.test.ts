@@ -137,6 +137,9 @@ describe.concurrent('health behaviour on real processes (headless)', () => {
       const healthLog = evidenceText(run, 'deployment-health-log.md');
       expect(healthLog).toMatch(/^\| error_ratio \| error_ratio ≤ 0\.05 \| 1 \| 0 \| /m);
       expect(healthLog).toMatch(/- error_ratio breached error_ratio ≤ 0\.05 1 time\(s\); last value 0\.\d+/);
+      // Rewritten at the end: the window's ending and the rollback decision are in it.
+      expect(healthLog).not.toContain('still open');
+      expect(run.stdout).toMatch(/\[WARROOM ERROR\] - "Failed at Health window\. Reason: health window breach: error_ratio = 0\.\d+ .*Rolling back per plan \(rollback\.auto\)\."/);
       const report = evidenceText(run, 'DEPLOYMENT-REPORT.md');
       expect(report).toContain('**Outcome: rolled back**');
       expect(report).toMatch(/Trigger: health window breach: error_ratio = 0\.\d+ breaches its threshold \(max 0\.05\)/);
@@ -237,6 +240,8 @@ describe.concurrent('health behaviour on real processes (headless)', () => {
       const healthLog = evidenceText(run, 'deployment-health-log.md');
       expect(healthLog).toMatch(/^\| error_ratio \| error_ratio ≤ 0\.05 \| 0 \| 3 \| /m);
       expect(healthLog).toMatch(/- error_ratio: metrics provider down: exit code 1: .*\(counts as a breach\)/);
+      // An outage, not a value over the threshold.
+      expect(healthLog).not.toContain('error_ratio breached');
       const report = evidenceText(run, 'DEPLOYMENT-REPORT.md');
       expect(report).toContain('**Outcome: rolled back**');
       expect(report).toContain('Trigger: health window breach: error_ratio: metrics provider down');

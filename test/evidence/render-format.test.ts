@@ -52,6 +52,7 @@ describe('evidence mid-session', () => {
     const context = (await until(actor, 'rolledBack')).context;
     const health = renderArtifact('health-log', context, extras);
     expect(health).toContain('- error_ratio: metrics provider down: connection refused (counts as a breach)');
+    expect(health).not.toContain('error_ratio breached');
     expect(health).toContain('| error_ratio | error_ratio ≤ 0.05 | 0 | 3 | no value | no value | no value | 1 |  |');
     const retro = JSON.parse(renderArtifact('retrospective', context, extras));
     expect(retro.actionItems).toContainEqual({ item: 'Investigate error_ratio: metrics provider down: connection refused (counts as a breach)', owner: 'SRE' });

@@ -46,7 +46,7 @@ export function metricsTable(context: SessionContext): string {
     ['Metric', 'Threshold', 'Samples', 'Unreadable', 'Min', 'Max', 'Last', 'Breaches', 'Recent'],
     context.plan.health.metrics.map((m) => {
       const s = context.metrics[m.name];
-      return [m.name, thresholdRule(m), String(s?.samples ?? 0), String(s?.failures ?? 0), number(s?.min), number(s?.max), number(s?.last), String(s?.breaches ?? 0), s ? sparkline(s.recent) : ''];
+      return [m.name, thresholdRule(m), String(s?.samples ?? 0), String(s?.failures ?? 0), number(s?.min), number(s?.max), number(s?.last), String((s?.breaches ?? 0) + (s?.outages ?? 0)), s ? sparkline(s.recent) : ''];
     }),
     '_The plan watches no health metrics._',
   );
@@ -58,7 +58,7 @@ function metricSection(context: SessionContext, metric: Metric): string {
     `- Rule: ${inline(thresholdRule(metric))} (source: ${inline(metric.source)}; action after ${metric.breachesBeforeAction} consecutive breaching sample(s))`,
     `- Samples: ${s?.samples ?? 0}; unreadable: ${s?.failures ?? 0}`,
     `- Min / max / last: ${number(s?.min)} / ${number(s?.max)} / ${number(s?.last)}`,
-    `- Breaches: ${s?.breaches ?? 0}`,
+    `- Breaches: ${s?.breaches ?? 0}${s?.outages ? ` (and metrics provider down ${s.outages} time(s))` : ''}`,
   ];
   if (s?.recent.length) lines.push(`- Recent (${s.recent.length}): ${code(sparkline(s.recent))}`);
   if (s?.lastError) lines.push(`- Last error: ${inline(s.lastError)}`);

@@ -53,13 +53,19 @@ export function displayUrl(url: string): string {
   }
 }
 
-// fetch refuses URLs with credentials; send them the way curl would.
+/** fetch refuses URLs with credentials: the Authorization header curl would send, or undefined without any. */
+export function basicAuthorization(url: URL): string | undefined {
+  if (url.username === '' && url.password === '') return undefined;
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return `Basic ${Buffer.from(credentials).toString('base64')}`;
+}
+
 function withBasicAuth(url: string): { target: string; headers: Record<string, string> } {
   const headers: Record<string, string> = { 'user-agent': 'warroom', accept: 'text/plain, application/json, */*' };
   const parsed = new URL(url);
-  if (parsed.username === '' && parsed.password === '') return { target: url, headers };
-  const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
-  headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+  const authorization = basicAuthorization(parsed);
+  if (authorization === undefined) return { target: url, headers };
+  headers.authorization = authorization;
   parsed.username = '';
   parsed.password = '';
   return { target: parsed.href, headers };
@@ -99,7 +105,7 @@ const NETWORK_ERRORS: Record<string, string> = {
 };
 
 /** fetch says only "fetch failed"; the reason is in its cause (or the cause's errors). */
-function describeNetworkError(error: unknown): string {
+export function describeNetworkError(error: unknown): string {
   const cause = (error as { cause?: unknown }).cause ?? error;
   const nested = (cause as { errors?: unknown[] }).errors?.[0];
   const code = (cause as { code?: string }).code ?? (nested as { code?: string } | undefined)?.code;
