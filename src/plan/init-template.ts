@@ -28,7 +28,7 @@ release:
   tag: v2.4.0                       # the version being deployed, \${TAG}; approvers type it to confirm
   environment: production           # the target environment, \${ENV}
   services: [payments-api, payments-worker]   # impacted services, listed in the release manifest
-  strategy: canary                  # canary | blue-green | rolling
+  strategy: canary                  # canary | blue-green | rolling (deploy.steps shows each)
   securityImpacting: false          # true adds the security sign-off (approvals.security)
 
 # Prefix of every status line on screen, in the communication log and in webhooks:
@@ -113,6 +113,7 @@ dryRun:
 # Phase 3: the production deployment, step by step. pause waits after a step; analysis
 # then checks the named health metrics before the next step. A failed step offers
 # retry, roll back or abort. timeout kills the step's whole process group (default 10m).
+# The steps are the strategy: a canary shifts traffic in stages (below).
 deploy:
   steps:
     - name: canary-10
@@ -126,6 +127,17 @@ deploy:
       analysis: [cpu, error-rate]
     - name: full-rollout
       run: [./scripts/deploy.sh, "\${TAG}", "100"]
+  # strategy: blue-green starts the new version beside the old one, checks it, switches
+  # all traffic at once and retires the old one after a pause (replace the echo):
+  # steps:
+  #   - {name: deploy-green, run: [./scripts/deploy.sh, "\${TAG}", "0"], analysis: [cpu, error-rate]}
+  #   - {name: switch-traffic, run: [./scripts/deploy.sh, "\${TAG}", "100"], pause: 5m, analysis: [cpu, error-rate]}
+  #   - {name: retire-blue, run: [echo, "scale the previous release to zero here"]}
+  # strategy: rolling replaces the instances a batch at a time, checking between batches:
+  # steps:
+  #   - {name: batch-1-of-3, run: [./scripts/deploy.sh, "\${TAG}", "33"], pause: 2m, analysis: [cpu, error-rate]}
+  #   - {name: batch-2-of-3, run: [./scripts/deploy.sh, "\${TAG}", "66"], pause: 2m, analysis: [cpu, error-rate]}
+  #   - {name: batch-3-of-3, run: [./scripts/deploy.sh, "\${TAG}", "100"]}
 
 # How to undo. auto: true rolls back without asking when a gate fails or a metric
 # breaches after the first production command; false asks (headless: halts).
@@ -143,8 +155,9 @@ checks:
 
 # Phase 4 stabilisation: watch the metrics for the soak window, sampling every interval.
 # A metric breaches above max or below min (breachesBeforeAction samples in a row).
-# Sources: system (cpu, memory, load), http (latencyMs or status of url), prometheus
-# (query against url), openmetrics (scrape url, metric and labels), command (prints a number).
+# Sources: system (cpu, memory, load, or network bytes/s with interface: eth0), http
+# (latencyMs or status of url), prometheus (query against url), openmetrics (scrape url,
+# metric and labels), command (prints a number).
 health:
   soak: 2m
   interval: 10s

@@ -63,16 +63,37 @@ const metricName = z
   .string()
   .regex(/^[A-Za-z0-9_.-]+$/, 'a metric name uses letters, digits, _ . and - only');
 
+// The kernel's rule for interface names (dev_valid_name); it also keeps the name one path
+// segment under /sys/class/net.
+const interfaceName = z
+  .string()
+  .regex(/^[^/:\s]{1,15}$/, 'an interface name is 1 to 15 characters without "/", ":" or spaces')
+  .refine((name) => name !== '.' && name !== '..', { message: 'an interface name cannot be "." or ".."' });
+
+const systemMetricSchema = z
+  .strictObject({
+    name: metricName,
+    source: z.literal('system'),
+    field: z
+      .enum(['cpu', 'memory', 'load', 'network'])
+      .describe('cpu and memory in percent, load = 1-minute load average per core, network = bytes/s received + sent on `interface`'),
+    interface: interfaceName.optional().describe('field network only: the network interface to read, e.g. eth0'),
+    ...thresholds,
+  })
+  .superRefine((metric, ctx) => {
+    if (metric.field === 'network' && metric.interface === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['field'], message: 'a network metric needs "interface", the network interface to read (e.g. interface: eth0)' });
+    }
+    if (metric.field !== 'network' && metric.interface !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['interface'], message: `"interface" applies to field network only; this metric reads ${metric.field}` });
+    }
+  });
+
 export const metricSchema = z
   .discriminatedUnion(
     'source',
     [
-      z.strictObject({
-        name: metricName,
-        source: z.literal('system'),
-        field: z.enum(['cpu', 'memory', 'load']),
-        ...thresholds,
-      }),
+      systemMetricSchema,
       z.strictObject({
         name: metricName,
         source: z.literal('http'),

@@ -42,7 +42,7 @@ export async function sampleMetric(metric: Metric, ctx: MetricContext): Promise<
 async function read(metric: Metric, ctx: MetricContext): Promise<Reading> {
   switch (metric.source) {
     case 'system':
-      return readSystemMetric(metric.field);
+      return readSystemMetric(metric);
     case 'http': {
       const timeoutMs = durationMs(metric.timeout, DEFAULT_HTTP_TIMEOUT_MS);
       const response = await httpGet(metric.url, { timeoutMs, signal: ctx.signal });

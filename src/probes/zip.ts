@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 
@@ -27,50 +27,157 @@ const STORED = 0;
 const DEFLATED = 8;
 const ZIP64_MARKER = 0xffffffff;
 
+const ZIP64_LOCATOR = 0x07064b50;
+
+/**
+ * Caps on a prerequisite zip (SPEC section 10). Gate 1 reads only the central
+ * directory, so these judge what the archive declares, before anyone unpacks it.
+ */
+export interface ZipLimits {
+  /** The archive file itself, checked with stat before a byte is read. */
+  maxArchiveBytes: number;
+  maxEntries: number;
+  /** Sum of every entry's declared uncompressed size: a zip bomb declares far more than it weighs. */
+  maxTotalUncompressedBytes: number;
+  /** Uncompressed to compressed, for entries larger than ratioCheckedAboveBytes. */
+  maxCompressionRatio: number;
+  ratioCheckedAboveBytes: number;
+}
+
+export const MAX_ZIP_ARCHIVE_BYTES = 512 * 1024 * 1024;
+export const MAX_ZIP_ENTRIES = 10_000;
+export const MAX_ZIP_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024;
+// Deflate tops out near 1032:1, so only a run of one repeated byte gets past 1000:1.
+export const MAX_ZIP_COMPRESSION_RATIO = 1000;
+export const ZIP_RATIO_CHECKED_ABOVE_BYTES = 1024 * 1024;
+
+export const ZIP_LIMITS: ZipLimits = {
+  maxArchiveBytes: MAX_ZIP_ARCHIVE_BYTES,
+  maxEntries: MAX_ZIP_ENTRIES,
+  maxTotalUncompressedBytes: MAX_ZIP_UNCOMPRESSED_BYTES,
+  maxCompressionRatio: MAX_ZIP_COMPRESSION_RATIO,
+  ratioCheckedAboveBytes: ZIP_RATIO_CHECKED_ABOVE_BYTES,
+};
+
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+
 export async function listZipEntries(path: string): Promise<{ entries: ZipEntry[] } | { error: string }> {
   const file = await open(path, 'r');
   try {
     const { size } = await file.stat();
-    if (size < 22) return { error: 'not a zip archive (too short)' };
-    const tailLength = Math.min(size, 22 + MAX_COMMENT);
-    const tail = Buffer.alloc(tailLength);
-    await file.read(tail, 0, tailLength, size - tailLength);
-    let eocd = -1;
-    for (let i = tailLength - 22; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === EOCD) {
-        eocd = i;
-        break;
-      }
-    }
-    if (eocd < 0) return { error: 'not a zip archive (no end of central directory)' };
-    const count = tail.readUInt16LE(eocd + 10);
-    const directorySize = tail.readUInt32LE(eocd + 12);
-    const directoryOffset = tail.readUInt32LE(eocd + 16);
-    if (directoryOffset + directorySize > size) return { error: 'corrupt zip archive (central directory out of range)' };
-    const directory = Buffer.alloc(directorySize);
-    await file.read(directory, 0, directorySize, directoryOffset);
-    const entries: ZipEntry[] = [];
-    let at = 0;
-    for (let n = 0; n < count; n++) {
-      if (at + 46 > directory.length || directory.readUInt32LE(at) !== CENTRAL) return { error: `corrupt zip archive (entry ${n + 1})` };
-      const nameLength = directory.readUInt16LE(at + 28);
-      const extraLength = directory.readUInt16LE(at + 30);
-      const commentLength = directory.readUInt16LE(at + 32);
-      entries.push({
-        name: directory.toString('utf8', at + 46, at + 46 + nameLength),
-        compressedSize: directory.readUInt32LE(at + 20),
-        size: directory.readUInt32LE(at + 24),
-        method: directory.readUInt16LE(at + 10),
-        flags: directory.readUInt16LE(at + 8),
-        mode: directory.readUInt8(at + 5) === MADE_ON_UNIX ? directory.readUInt32LE(at + 38) >>> 16 : 0,
-        localHeaderOffset: directory.readUInt32LE(at + 42),
-      });
-      at += 46 + nameLength + extraLength + commentLength;
-    }
-    return { entries };
+    return await readCentralDirectory(file, size);
   } finally {
     await file.close();
   }
+}
+
+/**
+ * Gate 1's look at a prerequisite zip: its size, its entry count, then every
+ * entry's name, type and declared sizes, all from the central directory. The
+ * first problem found is returned, naming the entry when it is about one.
+ */
+export async function inspectZip(path: string, limits: ZipLimits = ZIP_LIMITS): Promise<{ entries: ZipEntry[] } | { error: string }> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    if (size > limits.maxArchiveBytes) return { error: `archive is ${formatBytes(size)}, over the cap of ${formatBytes(limits.maxArchiveBytes)}` };
+    const listing = await readCentralDirectory(file, size, limits.maxEntries);
+    if ('error' in listing) return listing;
+    let declared = 0;
+    for (const entry of listing.entries) {
+      const problem = entryProblem(entry, limits);
+      if (problem) return { error: `entry ${quoteName(entry.name)}: ${problem}` };
+      declared += entry.size;
+    }
+    if (declared > limits.maxTotalUncompressedBytes) {
+      return { error: `entries declare ${formatBytes(declared)} uncompressed in total, over the cap of ${formatBytes(limits.maxTotalUncompressedBytes)}` };
+    }
+    return listing;
+  } finally {
+    await file.close();
+  }
+}
+
+async function readCentralDirectory(file: FileHandle, size: number, maxEntries = Infinity): Promise<{ entries: ZipEntry[] } | { error: string }> {
+  if (size < 22) return { error: 'not a zip archive (too short)' };
+  const tailLength = Math.min(size, 22 + MAX_COMMENT);
+  const tail = Buffer.alloc(tailLength);
+  await file.read(tail, 0, tailLength, size - tailLength);
+  let eocd = -1;
+  for (let i = tailLength - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return { error: 'not a zip archive (no end of central directory)' };
+  if (eocd >= 20 && tail.readUInt32LE(eocd - 20) === ZIP64_LOCATOR) return { error: 'zip64 archive, not supported' };
+  const count = tail.readUInt16LE(eocd + 10);
+  if (count > maxEntries) return { error: `archive lists ${count} entries, over the cap of ${maxEntries}` };
+  const directorySize = tail.readUInt32LE(eocd + 12);
+  const directoryOffset = tail.readUInt32LE(eocd + 16);
+  if (directoryOffset + directorySize > size) return { error: 'corrupt zip archive (central directory out of range)' };
+  const directory = Buffer.alloc(directorySize);
+  await file.read(directory, 0, directorySize, directoryOffset);
+  const entries: ZipEntry[] = [];
+  let at = 0;
+  for (let n = 0; n < count; n++) {
+    if (at + 46 > directory.length || directory.readUInt32LE(at) !== CENTRAL) return { error: `corrupt zip archive (entry ${n + 1})` };
+    const nameLength = directory.readUInt16LE(at + 28);
+    const extraLength = directory.readUInt16LE(at + 30);
+    const commentLength = directory.readUInt16LE(at + 32);
+    if (at + 46 + nameLength > directory.length) return { error: `corrupt zip archive (entry ${n + 1})` };
+    entries.push({
+      name: directory.toString('utf8', at + 46, at + 46 + nameLength),
+      compressedSize: directory.readUInt32LE(at + 20),
+      size: directory.readUInt32LE(at + 24),
+      method: directory.readUInt16LE(at + 10),
+      flags: directory.readUInt16LE(at + 8),
+      mode: directory.readUInt8(at + 5) === MADE_ON_UNIX ? directory.readUInt32LE(at + 38) >>> 16 : 0,
+      localHeaderOffset: directory.readUInt32LE(at + 42),
+    });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  // Records past the declared count would be invisible here yet unpacked by tools that read the directory to its end.
+  if (at !== directory.length) return { error: `corrupt zip archive (central directory does not end after its ${count} entries)` };
+  return { entries };
+}
+
+function entryProblem(entry: ZipEntry, limits: ZipLimits): string | undefined {
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(entry.name)) return 'control character in the name';
+  if (/^[\\/]|^[A-Za-z]:/.test(entry.name)) return 'absolute path';
+  if (entry.name.split(/[\\/]/).includes('..')) return 'path with ".." (would land outside the folder it is unpacked into)';
+  if (entry.name.includes('\\')) return 'backslash in the name (a Windows separator)';
+  const type = entry.mode & S_IFMT;
+  if (type === S_IFLNK) return 'symbolic link';
+  if (type !== 0 && type !== S_IFREG && type !== S_IFDIR) return `not a regular file or folder (Unix type 0o${type.toString(8)})`;
+  if ([entry.size, entry.compressedSize, entry.localHeaderOffset].includes(ZIP64_MARKER)) return 'zip64 sizes, not supported';
+  if (entry.size > limits.ratioCheckedAboveBytes && entry.size > entry.compressedSize * limits.maxCompressionRatio) {
+    const ratio = entry.compressedSize === 0 ? 'an unbounded ratio' : `a ratio of ${Math.floor(entry.size / entry.compressedSize)}:1`;
+    return `declares ${formatBytes(entry.size)} from ${formatBytes(entry.compressedSize)} compressed, ${ratio}, over the cap of ${limits.maxCompressionRatio}:1`;
+  }
+  return undefined;
+}
+
+/** An entry name as the operator may see it: quoted, with control and invisible characters escaped, never raw. */
+export function quoteName(name: string): string {
+  return JSON.stringify(name).replace(/[\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Exact bytes, with a binary unit beside them once they are large enough to need one. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${bytes} bytes (${Number(value.toFixed(1))} ${units[unit]})`;
 }
 
 /** Entry names that would escape an extraction folder. */
