@@ -1,6 +1,7 @@
 // Secrets are masked before output reaches the screen, journal, logs, webhooks or the
 // evidence (SPEC §10). A mask names the kind of secret and keeps only a public prefix
-// (`AKIA`, `ghp_`), never enough to reuse. Pure: the only state is the PEM block below.
+// (`AKIA`, `ghp_`) or the name it was assigned to, never enough to reuse. Pure: the only
+// state is whether the lines going by are the body of a private key block.
 
 export interface MaskOptions {
   /** Literal secret values (the plan's `secrets.env` values). */
@@ -11,6 +12,21 @@ export interface MaskOptions {
 
 export type Masker = (line: string) => string;
 
+/** Masking split in its two halves, for callers that see a line in more than one form. */
+export interface Masking {
+  /** Masks every secret inside one piece of text. Stateless, and idempotent. */
+  text(text: string): string;
+  /**
+   * Advances the private-key tracking by one output line, given as the operator would see
+   * it (sequences removed). True when the line is part of a key's body and must be
+   * replaced whole by PRIVATE_KEY_MASK.
+   */
+  privateKeyBody(visibleLine: string): boolean;
+}
+
+export const PRIVATE_KEY_MASK = '[masked:private-key]';
+/** Every mask starts with this; detectors leave text that already holds one alone. */
+const MASK_START = '[masked:';
 /** Shorter values would mask ordinary words and numbers everywhere. */
 const MIN_VALUE_LENGTH = 4;
 /** A PEM body longer than this is not a key (a 16k-bit RSA key is ~200 lines). */
@@ -24,11 +40,59 @@ interface Detector {
 }
 
 const keepPrefix = (kind: string, length: number) => (match: string) => `[masked:${kind} ${match.slice(0, length)}…]`;
+/** Keeps the public prefix that `prefix` matches (`glpat-`, `sk_live_`). */
+const keepMatched = (kind: string, prefix: RegExp) => (match: string) => `[masked:${kind} ${prefix.exec(match)?.[0] ?? ''}…]`;
 const NOT_MASKED = '(?!\\[masked:)';
+
+/**
+ * Keeps what names the secret (`DB_PASSWORD=`, `"api_key": "`, `Authorization: Bearer `)
+ * and masks the rest. A value that is already a mask stays as it is: masking twice must
+ * give the same text, because the output filter masks before and after sanitising.
+ */
+function keepName(match: string, name: RegExp, kind: string): string {
+  const kept = name.exec(match)?.[0] ?? '';
+  const value = match.slice(kept.length);
+  if (value.startsWith(MASK_START)) return match;
+  const quote = kept.at(-1);
+  const closing = (quote === '"' || quote === "'") && value.endsWith(quote) ? quote : '';
+  return `${kept}[masked:${kind}]${closing}`;
+}
+
+/** Everything up to the separator, with an opening quote: `"password": "`, `token=`. */
+const ASSIGNED_NAME = /^[^:=]*?["']?\s*[:=]\s*["']?/;
+/** HTTP authentication schemes: the name stays readable, what follows it is the credential. */
+const AUTH_SCHEME = '(?:Bearer|Basic|Digest|Negotiate|NTLM|Token|Bot|ApiKey|Key|OAuth|DPoP|SSWS|Splunk|HOBA|Mutual|vapid|AWS4-HMAC-SHA256|SCRAM-SHA-(?:1|256))';
+const AUTHORIZATION_NAME = new RegExp(`^[^:=]*[:=]\\s*["']?(?:${AUTH_SCHEME}\\s+(?=\\S))?`, 'i');
+/** A flag and the space after it: `--password `. */
+const FLAG_NAME = /^\S+\s+/;
+
+function assignmentKind(match: string): string {
+  const key = match.toLowerCase();
+  if (key.startsWith('pass') || key.startsWith('pwd')) return 'password';
+  if (key.startsWith('token')) return 'token';
+  if (key.startsWith('secret')) return 'secret';
+  if (key.startsWith('credential')) return 'credential';
+  if (key.startsWith('auth')) return 'auth';
+  return 'key';
+}
+
+/** Not a value but the next name (`token: password: "…"`): that name's value is the secret. */
+const NOT_A_NAME = `(?![^\\s"'&;,]*:\\s+\\S)`;
+/**
+ * A value after `=` or `:`: quoted (to the closing quote, spaces and all) or one bare word.
+ * A quoted name (`token= "password": "…"`) is not a value either.
+ */
+const VALUE = `(?:"(?:[^"\\\\\\r\\n]|\\\\.)+"(?!\\s*:\\s*["'])|'[^'\\r\\n]+'(?!\\s*:\\s*["'])|${NOT_MASKED}${NOT_A_NAME}[^\\s"'&;,]{3,})`;
+const ASSIGNED = `["']?\\s*[:=]\\s*${VALUE}`;
+/** Names whose value is a secret; a suffix such as `_HASH` or `_b64` may follow. */
+const SECRET_NAME =
+  'pass(?:word|wd|phrase)|secret|token|credentials?|' +
+  '(?:api|access|account|shared[_-]?access|private|client|master|signing|encryption)[_-]?key';
 
 /**
  * Detectors come in families behind a cheap hint: most output lines hold no secret, and a
  * few short literal searches cost far less per line than one regex of every detector.
+ * Families run in order; a later one never touches a mask an earlier one wrote.
  */
 interface Family {
   hint: RegExp;
@@ -38,26 +102,70 @@ interface Family {
 
 const families: Family[] = [
   {
-    hint: /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|xox[abprs]-|k_live_|k_test_|eyJ/,
+    // Private key blocks first: the whole block when it sits on one line (JSON `\n` escapes),
+    // else the header and the rest of its line; the lines after it are tracked below.
+    hint: /-----BEGIN/,
     flags: 'g',
     detectors: [
+      {
+        kind: 'private-key',
+        source:
+          '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:(?!-----END)[^"\'])*' +
+          '(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?',
+        mask: () => PRIVATE_KEY_MASK,
+      },
+    ],
+  },
+  {
+    // Tokens whose format says what they are: the provider's prefix, then random characters.
+    hint: /AKIA|ASIA|ABIA|ACCA|AIza|ya29\.|gh[pousr]_|github_pat_|gl[a-z]{1,5}-|ATBB|ATATT|xox[abeoprs]-|xapp-|_live_|_test_|whsec_|sq0|eyJ|npm_|dckr_pat_|pypi-|sk-|SG\.|:AA/,
+    flags: 'g',
+    detectors: [
+      // Cloud: AWS access key ids, Google API keys and OAuth access tokens.
       { kind: 'aws-key', source: '\\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\\b', mask: keepPrefix('aws-key', 4) },
+      { kind: 'gcp-api-key', source: '\\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])', mask: keepPrefix('gcp-api-key', 4) },
+      { kind: 'gcp-token', source: '\\bya29\\.[0-9A-Za-z_-]{20,}', mask: keepPrefix('gcp-token', 5) },
+      // Version control: GitHub, GitLab, Atlassian (Bitbucket app passwords, API tokens).
       {
         kind: 'github-token',
         source: '\\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})',
-        mask: (match) => `[masked:github-token ${match.startsWith('github_pat_') ? 'github_pat_' : match.slice(0, 4)}…]`,
+        mask: keepMatched('github-token', /^(?:github_pat_|gh[pousr]_)/),
       },
-      { kind: 'slack-token', source: '\\bxox[abprs]-[A-Za-z0-9-]{10,}', mask: keepPrefix('slack-token', 5) },
+      {
+        kind: 'gitlab-token',
+        source: '\\bgl(?:pat|dt|rt|ptt|soat|cbt|imt|ft|agent)-[0-9A-Za-z_-]{20,}',
+        mask: keepMatched('gitlab-token', /^gl[a-z]+-/),
+      },
+      { kind: 'atlassian-token', source: '\\bAT(?:BB|ATT)[A-Za-z0-9_=.-]{24,}', mask: keepMatched('atlassian-token', /^AT(?:BB|ATT)/) },
+      // Chat: Slack bot, user and app tokens; Telegram bot tokens.
+      { kind: 'slack-token', source: '\\bxox[abeoprs]-[A-Za-z0-9-]{10,}', mask: keepPrefix('slack-token', 5) },
+      { kind: 'slack-token', source: '\\bxapp-[0-9]-[A-Za-z0-9-]{10,}', mask: keepPrefix('slack-token', 5) },
+      { kind: 'telegram-token', source: '\\b[0-9]{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])', mask: () => '[masked:telegram-token]' },
+      // Payments: Stripe secret, restricted and webhook-signing keys; Square tokens.
       {
         kind: 'stripe-key',
-        source: '\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}',
-        mask: (match) => `[masked:stripe-key ${match.slice(0, match.indexOf('_', 3) + 1)}…]`,
+        source: '\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}|\\bwhsec_[A-Za-z0-9]{20,}',
+        mask: keepMatched('stripe-key', /^(?:whsec_|[a-z]{2}_[a-z]{4}_)/),
       },
+      { kind: 'square-token', source: '\\bsq0(?:atp|csp)-[0-9A-Za-z_-]{22,}', mask: keepPrefix('square-token', 7) },
+      // Package registries a deploy publishes to or pulls from.
+      { kind: 'npm-token', source: '\\bnpm_[A-Za-z0-9]{36}(?![A-Za-z0-9])', mask: keepPrefix('npm-token', 4) },
+      { kind: 'docker-token', source: '\\bdckr_pat_[A-Za-z0-9_-]{20,}', mask: keepPrefix('docker-token', 9) },
+      { kind: 'pypi-token', source: '\\bpypi-AgE[A-Za-z0-9_-]{50,}', mask: keepPrefix('pypi-token', 5) },
+      // API keys of hosted services a pipeline calls.
+      {
+        kind: 'api-key',
+        source: '\\bsk-(?:proj|svcacct|admin|ant-[a-z]+[0-9]{2})-[A-Za-z0-9_-]{20,}|\\bsk-[A-Za-z0-9]{48}(?![A-Za-z0-9])',
+        mask: keepMatched('api-key', /^sk-(?:proj-|svcacct-|admin-|ant-[a-z]+[0-9]{2}-)?/),
+      },
+      { kind: 'sendgrid-key', source: '\\bSG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}', mask: keepPrefix('sendgrid-key', 3) },
+      // JSON Web Tokens: three base64url parts, the first one a JSON object.
       { kind: 'jwt', source: '\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}', mask: keepPrefix('jwt', 3) },
     ],
   },
   {
-    hint: /:\/\/|hooks\.slack\.com/,
+    // Credentials inside URLs and connection strings: the user, host and path stay readable.
+    hint: /:\/\/[^\s/@]*@|@(?:tcp|unix)\(|hooks\.slack\.com|\/api\/webhooks\//,
     flags: 'g',
     detectors: [
       {
@@ -66,41 +174,75 @@ const families: Family[] = [
         mask: () => 'hooks.slack.com/services/[masked:slack-webhook]',
       },
       {
-        // scheme://user:password@host: the user and host stay readable.
+        kind: 'discord-webhook',
+        source: '\\bdiscord(?:app)?\\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]+',
+        mask: (match) => `${match.slice(0, match.lastIndexOf('/') + 1)}[masked:discord-webhook]`,
+      },
+      {
+        // scheme://user:password@host, also redis://:password@host (no user).
         kind: 'url-password',
-        source: `\\b[A-Za-z][A-Za-z0-9+.-]*://[^\\s:@/?#]+:${NOT_MASKED}[^\\s@/]+@`,
+        source: `\\b[A-Za-z][A-Za-z0-9+.-]{0,31}://[^\\s:@/?#]{0,256}:${NOT_MASKED}[^\\s@/]{1,512}@`,
         mask: (match) => `${match.slice(0, match.indexOf(':', match.indexOf('://') + 3) + 1)}[masked:password]@`,
       },
-    ],
-  },
-  {
-    hint: /-----BEGIN/,
-    flags: 'g',
-    detectors: [
       {
-        kind: 'private-key',
-        source: '-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----',
-        mask: () => '[masked:private-key]',
+        // Go's MySQL DSN has no scheme: user:password@tcp(host:3306)/db.
+        kind: 'dsn-password',
+        source: `(?<!\\[)\\b[A-Za-z0-9_.-]{1,64}:${NOT_MASKED}[^\\s@/:]{1,512}@(?:tcp|unix)\\(`,
+        mask: (match) => `${match.slice(0, match.indexOf(':') + 1)}[masked:password]${match.slice(match.lastIndexOf('@'))}`,
       },
     ],
   },
   {
-    hint: /pass|secret|token|key|bearer|authorization/i,
+    // Secrets given a name: assignments, headers, flags, signed-URL parameters.
+    hint: /pass|pwd|secret|token|key|bearer|auth|credential|sig/i,
     flags: 'gi',
     detectors: [
       {
-        kind: 'authorization',
-        source: `\\bAuthorization["']?\\s*[:=]\\s*(?:(?:Bearer|Basic|Token|Bot)\\s+)?${NOT_MASKED}[A-Za-z0-9._~+/=-]{8,}`,
-        mask: (match) => keepKey(match, /^(.*?[:=]\s*(?:(?:Bearer|Basic|Token|Bot)\s+)?)/i, 'authorization'),
+        kind: 'braintree-token',
+        source: '\\baccess_token\\$(?:production|sandbox)\\$[0-9a-z]{16}\\$[0-9a-f]{32}',
+        mask: (match) => `[masked:braintree-token ${match.slice(0, match.indexOf('$', 13) + 1)}…]`,
       },
-      { kind: 'bearer', source: `\\bBearer\\s+${NOT_MASKED}[A-Za-z0-9._~+/-]{16,}=*`, mask: () => 'Bearer [masked:bearer]' },
       {
-        // password=…, "api_key": "…", DB_PASSWORD: …; the key stays, the value goes.
+        // The scheme (Bearer, Basic, token, AWS4-HMAC-SHA256 …) stays; the rest of the value goes.
+        kind: 'authorization',
+        source: `\\b(?:Proxy-)?Authorization["']?\\s*[:=]\\s*["']?(?:${AUTH_SCHEME}\\s+)?[^\\s"',;][^"'\\r\\n]*`,
+        mask: (match) => keepName(match, AUTHORIZATION_NAME, 'authorization'),
+      },
+      {
+        kind: 'bearer',
+        source: `\\bBearer\\s+${NOT_MASKED}[A-Za-z0-9._~+/-]{16,}=*`,
+        mask: (match) => `${match.slice(0, 6)} [masked:bearer]`,
+      },
+      {
+        // --password hunter2 (the `--password=…` form is an assignment).
+        kind: 'flag',
+        source: `--[A-Za-z0-9-]*(?:password|passwd|token|secret|api-key|access-key)\\s+(?!-)${NOT_MASKED}${NOT_A_NAME}[^\\s"']{3,}`,
+        mask: (match) => keepName(match, FLAG_NAME, assignmentKind(match.replace(/^--(?:[a-z0-9]+-)*/i, ''))),
+      },
+      {
+        // password=…, "api_key": "…", DB_PASSWORD: …, Password=…; (connection strings).
         kind: 'assignment',
-        source:
-          '(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]{0,24}?' +
-          `["']?\\s*[:=]\\s*["']?${NOT_MASKED}[^\\s"'&;,]{3,}`,
-        mask: (match) => keepKey(match, /^(.*?[:=]\s*["']?)/, assignmentKind(match)),
+        source: `(?:${SECRET_NAME})[A-Za-z0-9_.-]{0,24}?${ASSIGNED}`,
+        mask: (match) => keepName(match, ASSIGNED_NAME, assignmentKind(match)),
+      },
+      {
+        // Pwd=… in ODBC strings and MYSQL_PWD; not the shell's PWD=/current/dir.
+        kind: 'assignment',
+        source: `(?<![A-Za-z])pwd["']?\\s*[:=]\\s*(?!/)${VALUE}`,
+        mask: (match) => keepName(match, ASSIGNED_NAME, 'password'),
+      },
+      {
+        // "auth": "dXNlcjpwYXNz" in a registry's config.json, auth=… in a query; not a logger
+        // named auth (`auth: session renewed`), author: or oauth2.
+        kind: 'assignment',
+        source: `(?:["']auth["']\\s*:|\\bauth\\s*=)\\s*${VALUE}`,
+        mask: (match) => keepName(match, ASSIGNED_NAME, 'auth'),
+      },
+      {
+        // Signed URLs: anyone holding the signature has the access until it expires.
+        kind: 'url-signature',
+        source: `[?&](?:sig|signature|x-amz-signature|x-goog-signature)=${NOT_MASKED}[^\\s&#"']{8,}`,
+        mask: (match) => `${match.slice(0, match.indexOf('=') + 1)}[masked:signature]`,
       },
     ],
   },
@@ -119,7 +261,7 @@ function maskDetected(line: string): string {
     text = text.replace(family.pattern, (match: string, ...groups: unknown[]) => {
       // The first defined group tells which detector matched.
       const detector = family.detectors[groups.findIndex((group) => group !== undefined)];
-      return detector === undefined ? match : detector.mask(match);
+      return detector === undefined || match.startsWith(MASK_START) ? match : detector.mask(match);
     });
   }
   return text;
@@ -127,24 +269,27 @@ function maskDetected(line: string): string {
 
 const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/i;
 const PEM_END = /-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/i;
-/** Base64 body lines, blank lines and the RFC 1421 headers of encrypted keys (Proc-Type, DEK-Info). */
-const PEM_BODY = /^\s*(?:[A-Za-z0-9+/=]*|[A-Za-z-]+:.*)\s*$/;
-
-function keepKey(match: string, key: RegExp, kind: string): string {
-  const prefix = key.exec(match)?.[1] ?? '';
-  return `${prefix}[masked:${kind}]`;
-}
-
-function assignmentKind(match: string): string {
-  const key = match.toLowerCase();
-  if (key.startsWith('pass')) return 'password';
-  if (key.startsWith('token')) return 'token';
-  if (key.startsWith('secret')) return 'secret';
-  return 'key';
-}
+/**
+ * A line of a key's body: base64, or an RFC 1421 / OpenPGP armour header (Proc-Type,
+ * DEK-Info, Version, Comment). Behind a log prefix (a timestamp, a pod name) only a long
+ * mixed-case base64 run counts, so a commit hash or a digest at the end of a line does not.
+ */
+const PEM_BODY = /^\s*[A-Za-z0-9+/=]+\s*$|^\s*[A-Za-z][A-Za-z-]*: /;
+const PEM_BODY_PREFIXED = /(?:^|\s)(?=\S*[A-Z])(?=\S*[a-z])[A-Za-z0-9+/]{40,}={0,2}\s*$/;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** The forms a value commonly takes in output besides itself: URL-encoded, JSON-escaped. */
+function valueForms(value: string): string[] {
+  const forms = [value, JSON.stringify(value).slice(1, -1)];
+  try {
+    forms.push(encodeURIComponent(value));
+  } catch {
+    // A lone surrogate cannot be URL-encoded, and so cannot appear URL-encoded either.
+  }
+  return forms;
 }
 
 /** The reason a `secrets.patterns` entry is not a valid regular expression, if it is not. */
@@ -158,12 +303,12 @@ export function patternError(pattern: string): string | undefined {
 }
 
 /**
- * Builds the masker for a session. Throws on an invalid pattern: running on with a
+ * Builds the masking of a session. Throws on an invalid pattern: running on with a
  * secret unmasked is worse than refusing to start (validate plans with patternError).
  */
-export function createMasker(options: MaskOptions): Masker {
+export function createMasking(options: MaskOptions): Masking {
   // Values are matched line by line, so a multi-line secret is masked line by line.
-  const values = [...new Set(options.values.flatMap((value) => value.split(/\r?\n/)))]
+  const values = [...new Set(options.values.flatMap((value) => value.split(/\r?\n/)).flatMap(valueForms))]
     .filter((value) => value.length >= MIN_VALUE_LENGTH)
     .sort((a, b) => b.length - a.length);
   const planValues = values.length > 0 ? new RegExp(values.map(escapeRegExp).join('|'), 'g') : undefined;
@@ -172,23 +317,39 @@ export function createMasker(options: MaskOptions): Masker {
     if (error !== undefined) throw new Error(error);
     return new RegExp(pattern, 'g');
   });
+  /** Lines seen since a private key's BEGIN line, or -1 outside a key. */
   let pemLines = -1;
 
-  return (line) => {
-    // Inside a private key block every body line is secret, not only the header.
-    if (pemLines >= 0) {
-      if (PEM_END.test(line) || pemLines >= MAX_PEM_LINES || !PEM_BODY.test(line)) pemLines = -1;
-      else {
-        pemLines += 1;
-        return '[masked:private-key]';
+  return {
+    text(line) {
+      let text = planValues === undefined ? line : line.replace(planValues, '[masked:secret]');
+      // The plan's own patterns before the built-in ones: its masks win where both would match.
+      for (const pattern of planPatterns) {
+        text = text.replace(pattern, (match) => (match === '' || match.startsWith(MASK_START) ? match : '[masked:pattern]'));
       }
-    }
-    let text = planValues === undefined ? line : line.replace(planValues, '[masked:secret]');
-    if (text.includes('-----BEGIN') && PEM_BEGIN.test(text) && !PEM_END.test(text)) pemLines = 0;
-    text = maskDetected(text);
-    for (const pattern of planPatterns) {
-      text = text.replace(pattern, (match) => (match === '' ? '' : '[masked:pattern]'));
-    }
-    return text;
+      return maskDetected(text);
+    },
+    privateKeyBody(line) {
+      if (pemLines >= 0) {
+        // Other lines (the other stream, a parallel step) may come between a key's lines:
+        // they pass, and the block goes on until its END line.
+        if (PEM_END.test(line) || pemLines >= MAX_PEM_LINES) pemLines = -1;
+        else {
+          pemLines += 1;
+          return line.trim() !== '' && (PEM_BODY.test(line) || PEM_BODY_PREFIXED.test(line));
+        }
+      }
+      if (line.includes('-----BEGIN')) {
+        const begin = PEM_BEGIN.exec(line);
+        if (begin !== null && !PEM_END.test(line.slice(begin.index))) pemLines = 0;
+      }
+      return false;
+    },
   };
+}
+
+/** Masks line after line of one output stream, private key blocks included. */
+export function createMasker(options: MaskOptions): Masker {
+  const masking = createMasking(options);
+  return (line) => (masking.privateKeyBody(line) ? PRIVATE_KEY_MASK : masking.text(line));
 }

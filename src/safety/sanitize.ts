@@ -48,7 +48,7 @@ function render(line: string, keepSgr: boolean): string {
       const end = sequenceEnd(line, i);
       if (keepSgr && code === ESC) {
         const sequence = line.slice(i, end);
-        if (SGR.test(sequence)) pendingSgr += sequence;
+        if (SGR.test(sequence)) pendingSgr += withoutConceal(sequence);
       }
       i = end;
     } else if (code === CR) {
@@ -60,7 +60,7 @@ function render(line: string, keepSgr: boolean): string {
     } else if ((code < 0x20 && code !== TAB) || code === DEL) {
       i += 1;
     } else {
-      const width = code >= 0xd800 && code <= 0xdbff && i + 1 < line.length ? 2 : 1;
+      const width = isHighSurrogate(code) && isLowSurrogate(line.charCodeAt(i + 1)) ? 2 : 1;
       const cell = pendingSgr + line.slice(i, i + width);
       if (pendingSgr !== '') keptSgr = true;
       pendingSgr = '';
@@ -74,6 +74,31 @@ function render(line: string, keepSgr: boolean): string {
   // Colours must not bleed into whatever the console draws next.
   if ((keptSgr || pendingSgr !== '') && !text.endsWith(SGR_RESET)) return text + SGR_RESET;
   return text;
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/**
+ * Colour may stay, hiding may not: SGR 8 (conceal) would let a line show the operator
+ * less than the log holds (`tests \e[8mFAILED`). Colour arguments (`38;5;8`) are kept.
+ */
+function withoutConceal(sequence: string): string {
+  const parameters = sequence.slice(2, -1);
+  if (!parameters.includes('8')) return sequence;
+  const kept: string[] = [];
+  const list = parameters.split(';');
+  for (let i = 0; i < list.length; i += 1) {
+    const parameter = list[i] ?? '';
+    if (parameter === '38' || parameter === '48' || parameter === '58') {
+      // Extended colour: 5;index or 2;r;g;b follow and are arguments, not attributes.
+      const take = list[i + 1] === '5' ? 2 : list[i + 1] === '2' ? 4 : 0;
+      kept.push(...list.slice(i, i + 1 + take));
+      i += take;
+    } else if (!/^0*8$/.test(parameter)) kept.push(parameter);
+  }
+  // An empty list would be a reset (`ESC [ m`), which the concealing sequence was not.
+  return kept.length === 0 ? '' : `\x1b[${kept.join(';')}m`;
 }
 
 /** Index just after the escape sequence (or lone C0/C1 control) starting at `start`. */

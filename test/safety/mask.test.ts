@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMasker, patternError } from '../../src/safety/mask.js';
-import { secretValue } from './arbitraries.js';
+import { plantedSecret, plantedSecrets, privateKeyBlock, secretValue, surroundingWords } from './arbitraries.js';
 
 const builtIn = createMasker({ values: [], patterns: [] });
 
@@ -31,6 +31,16 @@ describe('createMasker: plan values and patterns', () => {
   it('masks the plan patterns', () => {
     const mask = createMasker({ values: [], patterns: ['corp-[0-9]{6}'] });
     expect(mask('ticket corp-123456 approved')).toBe('ticket [masked:pattern] approved');
+  });
+
+  it('masks a plan value also URL-encoded or JSON-escaped', () => {
+    const mask = createMasker({ values: ['p@ss/w"rd-2026'], patterns: [] });
+    expect(mask('url https://u:p%40ss%2Fw%22rd-2026@db json {"v": "p@ss/w\\"rd-2026"}')).toBe('url https://u:[masked:secret]@db json {"v": "[masked:secret]"}');
+  });
+
+  it('lets a plan pattern win where a built-in detector would also match', () => {
+    const mask = createMasker({ values: [], patterns: ['ghp_[A-Za-z0-9]{36}'] });
+    expect(mask(`token ghp_${'a'.repeat(36)}`)).toBe('token [masked:pattern]');
   });
 
   it('refuses an invalid pattern with a one-line reason', () => {
@@ -74,8 +84,34 @@ describe('createMasker: built-in detectors', () => {
     ['api key in JSON', '{"api_key": "abcd1234efgh"}', '{"api_key": "[masked:key]"}'],
     ['Authorization header', 'Authorization: Bearer abc.def-ghi_jkl', 'Authorization: Bearer [masked:authorization]'],
     ['bearer token on its own', 'curl -H "Bearer 0123456789abcdefXYZ"', 'curl -H "Bearer [masked:bearer]"'],
+    ['AWS session key id', 'creds ASIAFAKETESTSESSION1 ok', 'creds [masked:aws-key ASIA…] ok'],
+    ['Google API key', `key=AIza${'FAKEtest_-0'.repeat(3)}AB`, 'key=[masked:gcp-api-key AIza…]'],
+    ['Google OAuth token', 'ya29.FAKE-test-token-0123456789', '[masked:gcp-token ya29.…]'],
+    ['GitLab token', 'PRIVATE-TOKEN: glpat-FAKEtestTOKEN0000000', 'PRIVATE-TOKEN: [masked:gitlab-token glpat-…]'],
+    ['Slack app token', 'xapp-1-A0FAKE-0000-fakefakefake', '[masked:slack-token xapp-…]'],
+    ['Telegram bot token', `bot 123456789:AA${'FAKEtest0'.repeat(3)}FAKEte`, 'bot [masked:telegram-token]'],
+    ['Stripe webhook secret', 'whsec_FAKEtestFAKEtestFAKEtest12', '[masked:stripe-key whsec_…]'],
+    ['Square token', 'sq0atp-FAKEtestFAKEtestFAKE12', '[masked:square-token sq0atp-…]'],
+    ['npm token', `//registry.internal/:_authToken=npm_${'FAKEtest0'.repeat(4)}`, '//registry.internal/:_authToken=[masked:npm-token npm_…]'],
+    ['Docker Hub token', 'dckr_pat_FAKEtestFAKEtestFAKEte', '[masked:docker-token dckr_pat_…]'],
+    ['OpenAI-style project key', 'sk-proj-FAKEtestFAKEtestFAKEtest1234', '[masked:api-key sk-proj-…]'],
+    ['SendGrid key', `SG.${'FAKEtest0_-'.repeat(2)}.${'FAKEtest0_-'.repeat(4).slice(0, 43)}`, '[masked:sendgrid-key SG.…]'],
+    ['Braintree token', `access_token$production$${'a1'.repeat(8)}$${'0f'.repeat(16)}`, '[masked:braintree-token access_token$production$…]'],
+    ['Discord webhook', 'POST https://discord.com/api/webhooks/0000/FAKE-test_token', 'POST https://discord.com/api/webhooks/0000/[masked:discord-webhook]'],
+    ['Redis URL without a user', 'redis://:FakeRedisPass99@cache:6379/0', 'redis://:[masked:password]@cache:6379/0'],
+    ['MySQL DSN without a scheme', 'app:FakeMysqlPass7@tcp(mysql:3306)/orders', 'app:[masked:password]@tcp(mysql:3306)/orders'],
+    ['ODBC password', 'Server=sql;Uid=sa;Pwd=FakeOdbcPw1;', 'Server=sql;Uid=sa;Pwd=[masked:password];'],
+    ['Azure account key', 'AccountName=x;AccountKey=FAKEkey+test/abc==;EndpointSuffix=core', 'AccountName=x;AccountKey=[masked:key];EndpointSuffix=core'],
+    ['quoted password with spaces', 'password: "correct horse battery staple"', 'password: "[masked:password]"'],
+    ['password flag', '--db-password FakeFlagPass99 --user deploy', '--db-password [masked:password] --user deploy'],
+    ['registry auth in config.json', '{"auth":"ZGVwbG95OkZha2VQYXNz"}', '{"auth":"[masked:auth]"}'],
+    ['signed URL', 'GET https://store/o?sv=1&sig=FAKEsig%2Btest%3D', 'GET https://store/o?sv=1&sig=[masked:signature]'],
+    ['AWS SigV4 header', 'Authorization: AWS4-HMAC-SHA256 Credential=AKIAFAKETEST0000ABCD/x, Signature=abc', 'Authorization: AWS4-HMAC-SHA256 [masked:authorization]'],
+    ['Authorization header without a scheme', 'Authorization: FAKEtoken0123 extra', 'Authorization: [masked:authorization]'],
+    ['private key inside a JSON string', '"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvFAKE\\n-----END PRIVATE KEY-----\\n"', '"private_key": "[masked:private-key]\\n"'],
+    ['second name where a value would be', 'token: password: "a b c"', 'token: password: "[masked:password]"'],
   ])('masks a %s', (_kind, line, masked) => {
-    expect(builtIn(line)).toBe(masked);
+    expect(createMasker({ values: [], patterns: [] })(line)).toBe(masked);
   });
 
   it.each([
@@ -85,6 +121,11 @@ describe('createMasker: built-in detectors', () => {
     ['an image reference', 'image registry.example.com/app:v2.4.0@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
     ['a URL without credentials', 'GET https://api.example.com:8443/healthz?ready=1'],
     ['a log line with a timestamp', '2024-05-01T12:00:00Z INFO canary 3/3 ready replicas=3'],
+    ['an image reference with a scheme', 'docker://registry.internal:5000/team/app@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
+    ['an scp-style git remote', 'fetched git@git.internal:team/app.git and ssh://git@git.internal:2222/team/app.git'],
+    ["the shell's working directory", 'PWD=/work/main OLDPWD=/tmp'],
+    ['a logger named auth and an author', 'auth: session renewed for author Jane Doe <jane@corp.invalid>'],
+    ['counts of secrets', 'secrets: 4 synced; tokens: 0 expiring; password policy: unchanged'],
   ])('leaves %s unchanged', (_kind, line) => {
     expect(builtIn(line)).toBe(line);
   });
@@ -107,14 +148,78 @@ describe('createMasker: built-in detectors', () => {
     ]);
   });
 
-  it('masks planted AWS keys and GitHub tokens inside any text (property)', () => {
-    const awsKey = fc.stringMatching(/^AKIA[A-Z0-9]{16}$/);
-    const githubToken = fc.stringMatching(/^ghp_[A-Za-z0-9]{36}$/);
-    const words = fc.array(fc.stringMatching(/^[a-z0-9:=/.,-]{0,12}$/), { maxLength: 6 });
+  it('keeps masking a key whose lines are interleaved with other output, until its END line', () => {
+    const mask = createMasker({ values: [], patterns: [] });
+    const lines = [
+      '-----BEGIN RSA PRIVATE KEY-----',
+      'MIIEowIBAAKCAQEAFAKEtestFAKEtestFAKEtestFAKEtestFAKEtestFAKEtest',
+      'waiting for rollout to finish: 1 of 3 updated',
+      '2026-03-02T02:00:01Z FAKEtestKEYbodyBEHINDaTIMESTAMPprefixFAKEtestKEY0',
+      'AQAB==',
+      '-----END RSA PRIVATE KEY-----',
+      'deployed 9fceb02d0ae598e95dc970b74767f19372d61af8',
+    ];
+    expect(lines.map(mask)).toEqual([
+      '[masked:private-key]',
+      '[masked:private-key]',
+      'waiting for rollout to finish: 1 of 3 updated',
+      '[masked:private-key]',
+      '[masked:private-key]',
+      '-----END RSA PRIVATE KEY-----',
+      'deployed 9fceb02d0ae598e95dc970b74767f19372d61af8',
+    ]);
+  });
+
+  it('never lets a line of a key block through, whatever comes between its lines (property)', () => {
     fc.assert(
-      fc.property(fc.oneof(awsKey, githubToken), words, words, (secret, before, after) => {
-        const line = [...before, secret, ...after].join(' ');
-        expect(builtIn(line)).not.toContain(secret.slice(4));
+      fc.property(privateKeyBlock, fc.array(surroundingWords, { maxLength: 8 }), (block, noise) => {
+        const mask = createMasker({ values: [], patterns: [] });
+        const lines = block.lines.flatMap((line, i) => (noise[i] === undefined ? [{ line, body: i > 0 && i < block.lines.length - 1 }] : [{ line, body: i > 0 && i < block.lines.length - 1 }, { line: noise[i]!, body: false }]));
+        const masked = lines.map(({ line }) => mask(line));
+        lines.forEach(({ body }, i) => {
+          if (body) expect(masked[i]).toBe('[masked:private-key]');
+        });
+        expect(masked[0]).toBe('[masked:private-key]');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('stops treating lines as a key body after a bounded number of lines without an END', () => {
+    const mask = createMasker({ values: [], patterns: [] });
+    mask('-----BEGIN PRIVATE KEY-----');
+    for (let i = 0; i < 300; i += 1) mask('unrelated');
+    expect(mask('ABCDEF')).toBe('ABCDEF');
+  });
+
+  it.each(Object.entries(plantedSecrets))('never lets a planted %s survive, whatever surrounds it (property)', (_kind, secrets) => {
+    fc.assert(
+      fc.property(surroundingWords, secrets, surroundingWords, (before, planted, after) => {
+        fc.pre(!before.includes(planted.secret) && !after.includes(planted.secret));
+        const masked = createMasker({ values: [], patterns: [] })(`${before} ${planted.text} ${after}`);
+        expect(masked).not.toContain(planted.secret);
+        expect(masked).toContain('[masked:');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('masks the same text again to itself, so masking before and after sanitising is safe (property)', () => {
+    fc.assert(
+      fc.property(surroundingWords, plantedSecret, surroundingWords, (before, planted, after) => {
+        const once = createMasker({ values: [], patterns: [] })(`${before} ${planted.text} ${after}`);
+        expect(createMasker({ values: [], patterns: [] })(once)).toBe(once);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('leaves ordinary log words unchanged (property)', () => {
+    const ordinary = fc.array(fc.oneof(fc.stringMatching(/^[a-z]{1,10}$/), fc.uuid(), fc.stringMatching(/^[0-9a-f]{7,64}$/), fc.ipV4(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())), { maxLength: 8 });
+    fc.assert(
+      fc.property(ordinary, (words) => {
+        const line = words.join(' ');
+        expect(createMasker({ values: [], patterns: [] })(line)).toBe(line);
       }),
       { numRuns: 1_000 },
     );

@@ -54,6 +54,26 @@ describe('sanitizeForEvidence', () => {
     expect(sanitizeForEvidence('before\x1b[')).toBe('before');
   });
 
+  it('removes bracketed-paste toggles and terminal status queries', () => {
+    expect(sanitizeForEvidence('\x1b[?2004h\x1b[200~kubectl delete ns prod\x1b[201~\x1b[6n\x1b[21t\x1b[>c')).toBe('kubectl delete ns prod');
+  });
+
+  it('does not take an escape for the second half of a lone surrogate', () => {
+    expect(sanitizeForEvidence('a\ud800\x1b[2Jb')).toBe('a\ud800b');
+  });
+
+  it('never leaves control characters, even beside lone surrogates (property)', () => {
+    const surrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(terminalText, surrogate), { maxLength: 8 }), (parts) => {
+        const line = parts.join('');
+        expect(sanitizeForEvidence(line)).not.toMatch(FORBIDDEN);
+        expect(sanitizeForTerminal(line).replace(/\x1b\[[0-9;:]*m/g, '')).not.toMatch(FORBIDDEN);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('never leaves control characters other than tab (property)', () => {
     fc.assert(
       fc.property(terminalText, (line) => {
@@ -77,6 +97,13 @@ describe('sanitizeForTerminal', () => {
   it('keeps colours and ends with a reset so they cannot bleed', () => {
     expect(sanitizeForTerminal('\x1b[32mok\x1b[0m')).toBe('\x1b[32mok\x1b[0m');
     expect(sanitizeForTerminal('\x1b[1;31mERROR')).toBe('\x1b[1;31mERROR\x1b[0m');
+  });
+
+  it('keeps colours but not the conceal attribute, which would hide text the log shows', () => {
+    expect(sanitizeForTerminal('tests \x1b[8mFAILED\x1b[28m')).toBe('tests FAILED\x1b[28m\x1b[0m');
+    expect(sanitizeForTerminal('\x1b[1;8;31mx')).toBe('\x1b[1;31mx\x1b[0m');
+    expect(sanitizeForTerminal('\x1b[38;5;8mgrey\x1b[0m')).toBe('\x1b[38;5;8mgrey\x1b[0m');
+    expect(sanitizeForTerminal('\x1b[48;2;8;8;8mdark\x1b[0m')).toBe('\x1b[48;2;8;8;8mdark\x1b[0m');
   });
 
   it('drops everything else, including private modes that end in m', () => {
