@@ -35,8 +35,10 @@ export function holdsRole(plan: Plan, person: Pick<Person, 'name' | 'user' | 'ro
   return plan.stakeholders.some((s) => s.role === person.role && s.user === person.user && s.name === person.name);
 }
 
-export function answerAcceptable(plan: Plan, required: string[], answer: Approval): boolean {
-  return required.includes(answer.role) && holdsRole(plan, answer);
+/** A required role, held by whoever answers, who has not answered this round already (an answer counts once). */
+export function answerAcceptable(plan: Plan, required: string[], answer: Approval, given: Approval[] = []): boolean {
+  const twice = given.some((a) => a.user === answer.user && a.role === answer.role && a.name === answer.name);
+  return required.includes(answer.role) && holdsRole(plan, answer) && !twice;
 }
 
 /** Four eyes: with separationOfDuties someone other than the operator must approve. */

@@ -137,11 +137,11 @@ export const releaseSetup = setup({
       params.command === 'dryRun' ? context.plan.dryRun !== undefined : context.plan.freeze.lock !== undefined,
     freezeNeedsUnlock: ({ context }) => context.freezeLocked && context.plan.freeze.unlock !== undefined,
     acknowledgementAcceptable: ({ context, event }) =>
-      event.type === 'ACKNOWLEDGE' && event.acknowledgement.for === 'freeze' && answerAcceptable(context.plan, context.plan.freeze.acknowledge, event.acknowledgement),
+      event.type === 'ACKNOWLEDGE' && event.acknowledgement.for === 'freeze' && answerAcceptable(context.plan, context.plan.freeze.acknowledge, event.acknowledgement, context.acknowledgements),
     allAcknowledged: ({ context }) => outstandingRoles(context.plan.freeze.acknowledge, context.acknowledgements).length === 0,
     acknowledgementRefused: ({ context }) => context.acknowledgements.some((a) => a.decision === 'reject'),
     approvalAcceptable: ({ context, event }) =>
-      event.type === 'APPROVAL' && event.approval.for === 'production' && answerAcceptable(context.plan, productionRoles(context.plan), event.approval),
+      event.type === 'APPROVAL' && event.approval.for === 'production' && answerAcceptable(context.plan, productionRoles(context.plan), event.approval, context.approvals),
     approvalRejected: ({ context }) => context.approvals.some((a) => a.decision === 'reject'),
     productionApproved: ({ context }) => productionApproved(context),
     deadlinePassed: ({ context }) => context.deadline !== undefined && context.now >= context.deadline,

@@ -199,7 +199,8 @@ export type AnnouncementKind =
   | 'error'
   | 'rollback'
   | 'decision'
-  | 'handoff';
+  | 'handoff'
+  | 'presence';
 
 export type SessionEmitted =
   | { type: 'announce'; kind: AnnouncementKind; text: string }

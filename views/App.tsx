@@ -68,7 +68,12 @@ function WarRoom({ columns, rows }: { columns?: number; rows?: number }) {
   const done = snapshot.status === 'done';
   const question = useMemo(() => pendingQuestion(snapshot, session.operator, state.stopping), [snapshot, session.operator, state.stopping]);
   const step = question && stepOf(state, question);
-  const why = useMemo(() => wrapWhy(whyLines(snapshot), Math.max(40, size.columns)), [snapshot, size.columns]);
+  const attendees = session.attendees();
+  const presence = attendees.map((a) => `${a.name ? `${a.name} (${a.user})` : a.user} ${a.role}`).join(', ');
+  const why = useMemo(
+    () => wrapWhy([...whyLines(snapshot), ...(presence ? [{ tone: 'muted' as const, text: `Attached: ${presence}` }] : [])], Math.max(40, size.columns)),
+    [snapshot, size.columns, presence],
+  );
   const metrics = useMemo(() => metricRows(context), [context]);
   const focus = focusOf(state, question?.key);
   const notice = state.notice && context.now < state.notice.until ? state.notice : undefined;
@@ -93,7 +98,7 @@ function WarRoom({ columns, rows }: { columns?: number; rows?: number }) {
 
   return (
     <Box flexDirection="column" width={box.width} height={box.height} overflow="hidden">
-      <Header context={context} stage={stageTitle(snapshot)} elapsedMs={elapsedMs(context)} gates={gateStates(context)} />
+      <Header context={context} stage={stageTitle(snapshot)} elapsedMs={elapsedMs(context)} gates={gateStates(context)} attached={attendees.length} />
       <PhaseTimeline
         phases={PHASES.map((p) => ({ number: p.number, title: p.title, status: phaseStatus(snapshot, p) }))}
         step={activity === 'halted' && context.halt ? context.halt.step : currentStep(snapshot)}

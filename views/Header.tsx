@@ -10,6 +10,8 @@ export interface HeaderProps {
   stage: string;
   elapsedMs: number;
   gates: Array<{ short: string; state: GateState }>;
+  /** How many people are attached from other terminals. */
+  attached: number;
 }
 
 const GATE_LOOK: Record<GateState, { glyph: string; tone: Tone; word: string }> = {
@@ -23,7 +25,7 @@ const GATE_LOOK: Record<GateState, { glyph: string; tone: Tone; word: string }> 
 const elapsed = (ms: number) => (ms < 1_000 ? '0s' : formatDuration(Math.floor(ms / 1_000) * 1_000));
 
 /** Release, tag, environment, phase, elapsed time, and the four gates with a glyph and a word each. */
-export const Header = memo(function Header({ context, stage, elapsedMs, gates }: HeaderProps) {
+export const Header = memo(function Header({ context, stage, elapsedMs, gates, attached }: HeaderProps) {
   const { release, announce } = context.plan;
   return (
     <>
@@ -38,7 +40,10 @@ export const Header = memo(function Header({ context, stage, elapsedMs, gates }:
             {short} {GATE_LOOK[state].glyph} {GATE_LOOK[state].word}
           </Span>
         ))}
-        <Span tone="muted">{'  '}│ {context.operator.user}</Span>
+        <Span tone="muted">
+          {'  '}│ {context.operator.user}
+          {attached > 0 ? ` +${attached} attached` : ''}
+        </Span>
       </Line>
     </>
   );

@@ -23,6 +23,13 @@ export interface LineTail<T> {
   readonly total: number;
 }
 
+/** Someone attached to the session from another terminal. */
+export interface Attendee {
+  user: string;
+  role: 'observer' | 'approver' | 'driver';
+  name?: string;
+}
+
 export interface ConsoleSession {
   /** The chart as it is now. */
   getSnapshot(): ReleaseSnapshot;
@@ -42,4 +49,6 @@ export interface ConsoleSession {
   /** Where the evidence goes and how to resume, for the quit message. */
   evidenceDir: string;
   resumeCommand: string;
+  /** Who is attached from elsewhere, and as what. */
+  attendees(): readonly Attendee[];
 }

@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[], io: CliIo) => Prom
   gate: async () => (await import('./gate.js')).gateCommand,
   manual: async () => (await import('./manual.js')).manualCommand,
   resume: async () => (await import('./resume.js')).resumeCommand,
+  attach: async () => (await import('./attach.js')).attachCommand,
 };
 
 export const HELP = `warroom — a war-room console for production releases
@@ -33,6 +34,13 @@ Usage:
       --on-interrupted retry|rollback|abort
                                       what to do with a command that was running when it stopped
                                       (default: halt and ask)
+  warroom attach [SESSION] [options]  join a live session on this host (SESSION: its folder or id;
+                                      default: the newest live session in .warroom/)
+      --as observer|approver|driver   watch; also answer approvals and acknowledgements; also take
+                                      the operator's decisions (default observer). Your login is
+                                      verified by the operating system, not taken from you.
+      --headless                      plain lines instead of the console
+      --state DIR                     where to look for sessions (default ./.warroom)
   warroom validate PLAN               check a plan; every problem as FILE:LINE:COL message
   warroom init [DIR]                  scaffold a commented release.yaml and example scripts
   warroom schema                      print the plan's JSON Schema

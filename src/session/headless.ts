@@ -33,15 +33,17 @@ export function runHeadlessSession(options: SessionOptions, restored?: Restored)
 
   session.onStateChange((snapshot) => {
     if (snapshot.status === 'done') return void session.end();
+    // Someone attached who may answer is someone to ask: the session waits for them (the chart's own deadline still runs).
+    const answerers = session.attendees().filter((a) => a.role !== 'observer');
     if (isPrompt(snapshot)) {
-      if (offerApprovalsFile(session, snapshot)) {
+      if (offerApprovalsFile(session, snapshot) && answerers.length === 0) {
         const now = session.getSnapshot();
         const what = now.hasTag('awaiting-approval') ? 'production approval' : 'change-freeze acknowledgement';
         session.send({ type: 'HALT', reason: `no one to ask in headless mode: ${what} still needed (${waitingText(now)}); supply it with --approvals` });
       }
       return;
     }
-    if (snapshot.hasTag('halted')) {
+    if (snapshot.hasTag('halted') && !answerers.some((a) => a.role === 'driver')) {
       const rollback: SessionEvent = { type: 'ROLLBACK', by: HEADLESS_RULE, reason: `headless rule: rollback.auto after a failure at ${snapshot.context.halt?.step}` };
       if (snapshot.context.productionStarted && options.plan.rollback.auto && session.send(rollback)) return;
       void session.end();

@@ -18,6 +18,8 @@ export interface SessionRecord {
   planFile: string;
   evidenceDir: string;
   pid: number;
+  /** The socket others attach to (absent in sessions started before attach existed). */
+  socket?: string;
 }
 
 export interface Restored {
@@ -55,7 +57,7 @@ interface SnapshotFile {
 }
 
 /** Whether the session's process still runs: a zombie or a reused pid running something else does not count. */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {
@@ -98,6 +100,27 @@ export function findSessionDir(session: string | undefined, stateDir: string, cw
     .sort((a, b) => statSync(join(b, 'snapshot.json')).mtimeMs - statSync(join(a, 'snapshot.json')).mtimeMs);
   if (unfinished.length === 0) throw new ResumeError(`no unfinished session in ${stateDir}`);
   return unfinished[0]!;
+}
+
+/** The live session SESSION names (its folder or id), or the newest live one in the state folder. */
+export function findLiveSession(session: string | undefined, stateDir: string, cwd: string): SessionRecord {
+  const dirs =
+    session !== undefined
+      ? [findSessionDir(session, stateDir, cwd)]
+      : (() => {
+          try {
+            return readdirSync(stateDir).map((name) => join(stateDir, name));
+          } catch {
+            throw new ResumeError(`no session state in ${stateDir} (give the session folder, or --state DIR)`);
+          }
+        })();
+  const live = dirs
+    .filter((dir) => existsSync(join(dir, 'session.json')))
+    .map((dir) => ({ dir, record: readJson<SessionRecord>(join(dir, 'session.json'), 'session record') }))
+    .filter(({ record }) => isAlive(record.pid) && record.socket !== undefined)
+    .sort((a, b) => statSync(join(b.dir, 'session.json')).mtimeMs - statSync(join(a.dir, 'session.json')).mtimeMs);
+  if (live.length === 0) throw new ResumeError(session !== undefined ? `session ${session} is not running (resume it instead)` : `no live session in ${stateDir}`);
+  return live[0]!.record;
 }
 
 /** Loads a stopped session; every reason it cannot continue is a ResumeError. */

@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { chownSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createActor } from 'xstate';
 import { releaseMachine } from '../../machines/release.js';
-import type { Person, SessionEvent } from '../../machines/types.js';
+import type { AnnouncementKind, Person, SessionEvent } from '../../machines/types.js';
 import type { JournalEntry } from '../journal/journal.js';
 import type { ConsoleSession, OutputLine } from '../../views/port.js';
 import type { ApprovalEntry } from '../plan/approvals-file.js';
@@ -11,6 +13,7 @@ import { createOutputFilter } from '../safety/output.js';
 import { writeEvidencePackage } from '../evidence/package.js';
 import { writeFileAtomic } from '../evidence/writer.js';
 import { createNotifier } from '../notify/webhook.js';
+import { groupId, serveSession, type ServedSession } from '../attach/server.js';
 import { sessionActorImplementations } from './actors.js';
 import { Recorder } from './recorder.js';
 import { resumeCommandFor, type Restored } from './restore.js';
@@ -67,10 +70,20 @@ export interface Session extends ConsoleSession {
   end(): Promise<SessionResult>;
   /** Resolves when the session has ended, however it ended. */
   done: Promise<SessionResult>;
+  /** Says something as the session (to screen, communication log, webhooks) that is not the chart's. */
+  announce(kind: AnnouncementKind, text: string): void;
   journal(type: string, data: unknown): void;
 }
 
 const OUTPUT_TAIL = 2_000;
+/** sun_path holds 108 bytes on Linux: a deep state folder gets its socket in the temp folder instead. */
+const SOCKET_PATH_MAX = 100;
+
+function socketPathFor(sessionDir: string): string {
+  const beside = join(sessionDir, 'session.sock');
+  if (Buffer.byteLength(beside) <= SOCKET_PATH_MAX) return beside;
+  return join(tmpdir(), `warroom-${createHash('sha256').update(sessionDir).digest('hex').slice(0, 16)}.sock`);
+}
 const ANNOUNCEMENT_TAIL = 200;
 const STOP_GRACE_MS = 5_000;
 /** At the end, how long queued webhook posts may still take before they are given up (and logged). */
@@ -148,10 +161,15 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
     // The resolved plan goes into the evidence: thresholds and roles the gates used can be checked later.
     recorder.event('session.start', { sessionId, planPath: options.planPath, operator: options.operator, evidenceDir: options.evidenceDir, plan }, true);
   }
+  const socket = socketPathFor(sessionDir);
   writeFileAtomic(
     join(sessionDir, 'session.json'),
-    `${JSON.stringify({ sessionId, planPath: options.planPath, planDir: options.planDir, planFile: options.planFile, evidenceDir: options.evidenceDir, pid: process.pid }, null, 2)}\n`,
+    `${JSON.stringify({ sessionId, planPath: options.planPath, planDir: options.planDir, planFile: options.planFile, evidenceDir: options.evidenceDir, pid: process.pid, socket }, null, 2)}\n`,
   );
+  // Others may attach: the session group (plan's session.group) may read the session folder to find the socket.
+  const group = plan.session.group ? groupId(plan.session.group) : undefined;
+  if (group !== undefined) for (const path of [sessionDir, join(sessionDir, 'session.json')]) chownSync(path, -1, group);
+  let served: ServedSession | undefined;
 
   // Webhooks get what the communication log gets; their failures go to that log, never back to the webhooks.
   const notifier = createNotifier(
@@ -160,13 +178,14 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
     { onFailure: (message) => recorder.note(message), onRecovery: (message) => recorder.note(message) },
   );
   let announced = restored?.entries.filter((entry) => entry.type === 'announcement').length ?? 0;
-  actor.on('announce', (event) => {
-    const text = filter(event.text).evidence;
-    recorder.announce(event.kind, text);
-    notifier.send({ kind: event.kind, text, at: new Date().toISOString(), seq: (announced += 1) });
+  const announce = (kind: AnnouncementKind, raw: string): void => {
+    const text = filter(raw).evidence;
+    recorder.announce(kind, text);
+    notifier.send({ kind, text, at: new Date().toISOString(), seq: (announced += 1) });
     announcements.push(text);
     print(text);
-  });
+  };
+  actor.on('announce', (event) => announce(event.kind, event.text));
   actor.on('evidence', (event) => {
     try {
       recorder.writeArtifacts(event.artifacts, event.context);
@@ -193,6 +212,7 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
       await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS))]);
       await notifier.drain(NOTIFY_DRAIN_MS);
       recorder.writeArtifacts(['report', 'retrospective'], snapshot.context);
+      await served?.close(result);
       recorder.event('session.end', result, true);
       recorder.close();
       // Released, rolled back or halted: the package is written either way, after the journal's last line.
@@ -250,7 +270,7 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
     },
   });
 
-  return {
+  const session: Session = {
     sessionId,
     options,
     operator: options.operator,
@@ -269,6 +289,15 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
     },
     start: () => {
       actor.start();
+      serveSession(session, socket, () => {
+        for (const listener of changeListeners) listener();
+      }).then(
+        (server) => {
+          served = server;
+          if (ending) void server.close();
+        },
+        (error: Error) => announce('error', `[${plan.announce.prefix} ERROR] - "Failed at opening the session socket ${socket}. Reason: ${error.message}. Nobody can attach; the release goes on."`),
+      );
       if (!restored) return;
       // What was journaled after the snapshot was written happened: the chart hears it again, then the resume.
       for (const event of restored.trailing) {
@@ -284,6 +313,9 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
     },
     send,
     end,
+    announce,
+    attendees: () => served?.participants() ?? [],
     journal: (type, data) => recorder.event(type, data, true),
   };
+  return session;
 }

@@ -209,3 +209,16 @@ describe('rollback', () => {
     expect(halted.can({ type: 'ABORT', by: priya })).toBe(true);
   });
 });
+
+describe('an answer counts once', () => {
+  it('refuses a second approval from the same person in the same round (a file offered again after a resume)', async () => {
+    const { actor } = startRelease();
+    await acknowledgeFreeze(actor);
+    await until(actor, 'approval.waiting');
+    actor.send(approve('Priya Raman', 'product-owner', 'priya'));
+    const again = approve('Priya Raman', 'product-owner', 'priya');
+    expect(actor.getSnapshot().can(again)).toBe(false);
+    actor.send(again);
+    expect(actor.getSnapshot().context.approvals.map((a) => a.user)).toEqual(['priya']);
+  });
+});

@@ -30,6 +30,7 @@ export function fakeSession(plan: Plan = testPlan(), script: Script = {}, operat
     operator,
     evidenceDir: '/evidence/checkout-api',
     resumeCommand: 'warroom resume v2.4.0-test',
+    attendees: () => [],
     getSnapshot: () => actor.getSnapshot(),
     subscribe: (listener) => {
       const subscription = actor.subscribe(() => listener());

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
+
+// Who is on the other end of a Unix socket, from the kernel (SO_PEERCRED), never
+// from what the client says. Node cannot read peer credentials, so the accepted
+// socket's descriptor is lent to a tiny python3 program that can.
+
+export interface PeerIdentity {
+  pid: number;
+  uid: number;
+  gid: number;
+  /** The login of uid, or `uid:N` when it has none. */
+  user: string;
+  method: 'SO_PEERCRED';
+}
+
+const PEERCRED = `
+import pwd, socket, struct, sys
+s = socket.socket(fileno=3)
+try:
+    pid, uid, gid = struct.unpack('3i', s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize('3i')))
+finally:
+    s.detach()
+try:
+    name = pwd.getpwuid(uid).pw_name
+except KeyError:
+    name = ''
+print(pid, uid, gid, name)
+`;
+
+const TIMEOUT_MS = 5_000;
+
+/** Reads the peer's credentials; rejects (and the client is refused) when they cannot be learned. */
+export function peerIdentity(socket: Socket): Promise<PeerIdentity> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', ['-c', PEERCRED], { stdio: ['ignore', 'pipe', 'pipe', socket], timeout: TIMEOUT_MS });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', (error) => reject(new Error(`cannot verify who attached: python3 ${(error as NodeJS.ErrnoException).code ?? error.message}`)));
+    child.on('exit', (code) => {
+      // Lending the socket to a child pauses it here: take it back.
+      socket.resume();
+      const [pid, uid, gid, name] = out.trim().split(' ');
+      if (code !== 0 || uid === undefined || !/^\d+$/.test(uid)) {
+        return reject(new Error(`cannot verify who attached: ${err.trim().split('\n').at(-1) || `exit ${code}`}`));
+      }
+      resolve({ pid: Number(pid), uid: Number(uid), gid: Number(gid), user: name || `uid:${uid}`, method: 'SO_PEERCRED' });
+    });
+  });
+}

@@ -1,0 +1,253 @@
+import { chmodSync, chownSync, readFileSync, unlinkSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Approval, Person, SessionEvent } from '../../machines/types.js';
+import type { Session } from '../session/session.js';
+import { peerIdentity, type PeerIdentity } from './identity.js';
+import { ATTACH_ROLES, encode, messageReader, promptVersion, type AttachRole, type ClientMessage, type Participant, type ServerMessage } from './protocol.js';
+
+// The live session's socket: several clients at once, each told the current
+// state first, then what changes. A client that stops reading never slows the
+// session: it is skipped until it drains, then sent a fresh snapshot.
+
+const FLUSH_MS = 100;
+/** Bytes queued for one client before it counts as behind. */
+const BEHIND_BYTES = 1024 * 1024;
+const RESYNC_OUTPUT_LINES = 200;
+const RESYNC_ANNOUNCEMENTS = 50;
+
+const ANSWERS: Record<AttachRole, Set<SessionEvent['type']>> = {
+  observer: new Set(),
+  approver: new Set(['APPROVAL', 'ACKNOWLEDGE']),
+  driver: new Set(['APPROVAL', 'ACKNOWLEDGE', 'RETRY', 'WAIVE', 'ROLLBACK', 'ABORT', 'EXTEND_SOAK']),
+};
+
+interface Client {
+  socket: Socket;
+  who?: Participant;
+  behind: boolean;
+  sentOutput: number;
+  sentAnnouncements: number;
+  sentState?: unknown;
+}
+
+export interface ServedSession {
+  socketPath: string;
+  participants(): readonly Participant[];
+  /** Says the ending to every client, then closes the socket. */
+  close(ending?: { outcome: string; exitCode: number; state: string }): Promise<void>;
+}
+
+/** The numeric id of a group, from /etc/group (Node has no lookup). */
+export function groupId(name: string): number | undefined {
+  try {
+    for (const line of readFileSync('/etc/group', 'utf8').split('\n')) {
+      const [group, , gid] = line.split(':');
+      if (group === name && gid !== undefined) return Number(gid);
+    }
+  } catch {
+    // no /etc/group: unknown
+  }
+  return undefined;
+}
+
+export async function serveSession(session: Session, socketPath: string, onChange: () => void = () => {}): Promise<ServedSession> {
+  const plan = session.options.plan;
+  const clients = new Set<Client>();
+  const participants = (): Participant[] => [...clients].flatMap((c) => (c.who ? [c.who] : []));
+
+  const send = (client: Client, message: ServerMessage): void => {
+    if (client.socket.destroyed) return;
+    client.socket.write(encode(message));
+    if (client.socket.writableLength > BEHIND_BYTES) client.behind = true;
+  };
+
+  const sync = (client: Client, full: boolean): void => {
+    const snapshot = session.getSnapshot();
+    if (full || snapshot !== client.sentState) {
+      client.sentState = snapshot;
+      send(client, { type: 'state', value: snapshot.value, context: snapshot.context, version: promptVersion(snapshot.value, snapshot.context) });
+    }
+    const { output, announcements } = session;
+    const outputFrom = full ? Math.max(client.sentOutput, output.total - RESYNC_OUTPUT_LINES) : client.sentOutput;
+    if (output.total > outputFrom) send(client, { type: 'output', lines: [...output.tail(output.total - outputFrom)], total: output.total });
+    client.sentOutput = output.total;
+    const announcedFrom = full ? Math.max(client.sentAnnouncements, announcements.total - RESYNC_ANNOUNCEMENTS) : client.sentAnnouncements;
+    if (announcements.total > announcedFrom) send(client, { type: 'announcements', lines: [...announcements.tail(announcements.total - announcedFrom)], total: announcements.total });
+    client.sentAnnouncements = announcements.total;
+  };
+
+  const broadcastPresence = (): void => {
+    const list = participants();
+    for (const client of clients) if (client.who) send(client, { type: 'presence', participants: list });
+    onChange();
+  };
+
+  const timer = setInterval(() => {
+    for (const client of clients) if (client.who && !client.behind) sync(client, false);
+  }, FLUSH_MS);
+
+  const admit = (identity: PeerIdentity, role: AttachRole): Participant | string => {
+    const stakeholder = plan.stakeholders.find((s) => s.user === identity.user);
+    const operator = identity.user === session.operator;
+    if (!stakeholder && !operator) return `${identity.user} is neither a stakeholder of ${plan.release.name} ${plan.release.tag} nor its operator`;
+    if (role === 'approver' && !stakeholder) return `${identity.user} is not a stakeholder: approvers must be listed in the plan`;
+    return { user: identity.user, uid: identity.uid, role, method: identity.method, ...(stakeholder ? { name: stakeholder.name } : {}), since: new Date().toISOString() };
+  };
+
+  // The person an attached answer is recorded as: their own stakeholder entry (or the operator), never what the client wrote.
+  const asVerified = (who: Participant, claimed?: { name: string; role: string }): Person | string => {
+    const entries = plan.stakeholders.filter((s) => s.user === who.user);
+    const chosen = claimed ? entries.find((s) => s.name === claimed.name && s.role === claimed.role) : entries[0];
+    if (claimed && !chosen) return `you are ${who.user}: you cannot answer as ${claimed.name} (${claimed.role})`;
+    if (chosen) return { name: chosen.name, role: chosen.role, user: who.user, source: 'attach' };
+    return { name: who.user, role: 'operator', user: who.user, source: 'attach' };
+  };
+
+  const verified = (who: Participant, event: SessionEvent): SessionEvent | string => {
+    const at = new Date().toISOString();
+    switch (event.type) {
+      case 'APPROVAL':
+      case 'ACKNOWLEDGE': {
+        const given = event.type === 'APPROVAL' ? event.approval : event.acknowledgement;
+        const person = asVerified(who, given);
+        if (typeof person === 'string') return person;
+        const approval: Approval = { ...person, for: event.type === 'APPROVAL' ? 'production' : 'freeze', decision: given.decision === 'reject' ? 'reject' : 'approve', at, ...(given.reason ? { reason: String(given.reason) } : {}) };
+        return event.type === 'APPROVAL' ? { type: 'APPROVAL', approval } : { type: 'ACKNOWLEDGE', acknowledgement: approval };
+      }
+      case 'WAIVE': {
+        const person = asVerified(who, event.by);
+        return typeof person === 'string' ? person : { type: 'WAIVE', by: person, reason: String(event.reason ?? '') };
+      }
+      case 'RETRY':
+      case 'EXTEND_SOAK':
+      case 'ROLLBACK':
+      case 'ABORT': {
+        const person = asVerified(who);
+        if (typeof person === 'string') return person;
+        if (event.type === 'RETRY' || event.type === 'EXTEND_SOAK') return { type: event.type, by: person };
+        return { type: event.type, by: person, reason: String(event.reason ?? `${event.type === 'ROLLBACK' ? 'rollback' : 'abort'} chosen by ${who.user} (attached)`) };
+      }
+      default:
+        return `${event.type} cannot be sent from an attached console`;
+    }
+  };
+
+  const onMessage = (client: Client, message: ClientMessage): void => {
+    const who = client.who;
+    if (!who) return;
+    if (message.type !== 'answer' || typeof message.event !== 'object' || message.event === null) return send(client, { type: 'result', accepted: false, reason: 'unknown command' });
+    if (!ANSWERS[who.role].has(message.event.type)) {
+      return send(client, { type: 'result', accepted: false, reason: who.role === 'observer' ? 'observers only watch' : `an ${who.role} cannot send ${message.event.type}` });
+    }
+    const snapshot = session.getSnapshot();
+    if (message.version !== promptVersion(snapshot.value, snapshot.context)) {
+      session.journal('answer.refused', { by: who.user, reason: 'stale prompt', event: message.event });
+      return send(client, { type: 'result', accepted: false, reason: 'the prompt changed since you saw it: look again before answering' });
+    }
+    const event = verified(who, message.event);
+    if (typeof event === 'string') {
+      session.journal('answer.refused', { by: who.user, reason: event, event: message.event });
+      return send(client, { type: 'result', accepted: false, reason: event });
+    }
+    const accepted = session.send(event);
+    send(client, { type: 'result', accepted, ...(accepted ? {} : { reason: 'the session would not take it (role, stakeholder or separation of duties)' }) });
+  };
+
+  const connect = (socket: Socket): void => {
+    const client: Client = { socket, behind: false, sentOutput: 0, sentAnnouncements: 0 };
+    clients.add(client);
+    const queued: ClientMessage[] = [];
+    const drop = (reason: string) => {
+      send(client, { type: 'refused', reason });
+      socket.end();
+    };
+    let identity: PeerIdentity | undefined;
+    // The first message is the hello; it is read once the kernel has said who sent it.
+    const admitOnce = (): void => {
+      if (!identity || client.who || queued.length === 0) return;
+      const hello = queued.shift()!;
+      if (hello.type !== 'hello' || !ATTACH_ROLES.includes(hello.as)) return drop('say hello (as observer, approver or driver) first');
+      const admitted = admit(identity, hello.as);
+      if (typeof admitted === 'string') {
+        session.journal('attach.refused', { user: identity.user, uid: identity.uid, role: hello.as, reason: admitted });
+        return drop(admitted);
+      }
+      client.who = admitted;
+      session.journal('attach.join', admitted);
+      send(client, { type: 'welcome', you: admitted, operator: session.operator, evidenceDir: session.evidenceDir, sessionId: session.sessionId });
+      session.announce('presence', `[${plan.announce.prefix} ATTACH] ${label(admitted)} joined as ${admitted.role} (login verified by ${admitted.method}).`);
+      sync(client, true);
+      broadcastPresence();
+      for (const message of queued.splice(0)) onMessage(client, message);
+    };
+    socket.on(
+      'data',
+      messageReader<ClientMessage>((message) => {
+        if (client.who) return onMessage(client, message);
+        queued.push(message);
+        admitOnce();
+      }, drop),
+    );
+    socket.on('error', () => socket.destroy());
+    socket.on('drain', () => {
+      if (!client.behind || !client.who) return;
+      client.behind = false;
+      sync(client, true);
+    });
+    socket.on('close', () => {
+      clients.delete(client);
+      if (!client.who) return;
+      session.journal('attach.leave', { user: client.who.user, role: client.who.role });
+      session.announce('presence', `[${plan.announce.prefix} ATTACH] ${label(client.who)} left.`);
+      broadcastPresence();
+    });
+    peerIdentity(socket).then(
+      (verified) => {
+        identity = verified;
+        admitOnce();
+      },
+      (error: Error) => {
+        session.journal('attach.refused', { reason: error.message });
+        drop(error.message);
+      },
+    );
+  };
+
+  try {
+    unlinkSync(socketPath);
+  } catch {
+    // none left over
+  }
+  const server: Server = createServer(connect);
+  await new Promise<void>((listening, failed) => {
+    server.once('error', failed);
+    server.listen(socketPath, () => listening());
+  });
+  // Readable and writable by the owner and the plan's session group only.
+  chmodSync(socketPath, 0o660);
+  const gid = plan.session.group ? groupId(plan.session.group) : undefined;
+  if (gid !== undefined) chownSync(socketPath, -1, gid);
+
+  return {
+    socketPath,
+    participants,
+    close: async (ending) => {
+      clearInterval(timer);
+      for (const client of clients) {
+        if (client.who) {
+          sync(client, false);
+          if (ending) send(client, { type: 'ended', ...ending });
+        }
+        client.socket.end();
+      }
+      await new Promise<void>((closed) => server.close(() => closed()));
+      try {
+        unlinkSync(socketPath);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+const label = (who: Participant): string => (who.name ? `${who.name} (${who.user})` : who.user);
