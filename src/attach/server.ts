@@ -14,6 +14,8 @@ const FLUSH_MS = 100;
 const BEHIND_BYTES = 1024 * 1024;
 const RESYNC_OUTPUT_LINES = 200;
 const RESYNC_ANNOUNCEMENTS = 50;
+/** How long a client may take to read its last messages when the session ends. */
+const CLOSE_GRACE_MS = 2_000;
 
 const ANSWERS: Record<AttachRole, Set<SessionEvent['type']>> = {
   observer: new Set(),
@@ -58,7 +60,10 @@ export async function serveSession(session: Session, socketPath: string, onChang
   const send = (client: Client, message: ServerMessage): void => {
     if (client.socket.destroyed) return;
     client.socket.write(encode(message));
-    if (client.socket.writableLength > BEHIND_BYTES) client.behind = true;
+    if (client.socket.writableLength > BEHIND_BYTES && !client.behind) {
+      client.behind = true;
+      session.journal('attach.behind', { user: client.who?.user, queuedBytes: client.socket.writableLength });
+    }
   };
 
   const sync = (client: Client, full: boolean): void => {
@@ -192,6 +197,7 @@ export async function serveSession(session: Session, socketPath: string, onChang
     socket.on('drain', () => {
       if (!client.behind || !client.who) return;
       client.behind = false;
+      session.journal('attach.resync', { user: client.who.user });
       sync(client, true);
     });
     socket.on('close', () => {
@@ -234,11 +240,17 @@ export async function serveSession(session: Session, socketPath: string, onChang
     close: async (ending) => {
       clearInterval(timer);
       for (const client of clients) {
+        // A client that is behind gets no goodbye: waiting for it to read would keep the session from ending.
+        if (client.behind) {
+          client.socket.destroy();
+          continue;
+        }
         if (client.who) {
           sync(client, false);
           if (ending) send(client, { type: 'ended', ...ending });
         }
         client.socket.end();
+        setTimeout(() => client.socket.destroy(), CLOSE_GRACE_MS).unref();
       }
       await new Promise<void>((closed) => server.close(() => closed()));
       try {

@@ -1,5 +1,6 @@
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { lockPlan } from '../session/lock.js';
 import { ResumeError, findSessionDir, loadSession } from '../session/restore.js';
 import type { InterruptedChoice } from '../session/session.js';
 import { EXIT } from './exit-codes.js';
@@ -49,23 +50,32 @@ export async function resumeCommand(args: string[], io: CliIo): Promise<number> 
   const answers = await loadAnswers(values.approvals, plan, io);
   if (answers === undefined) return EXIT.badInput;
 
+  const lock = lockPlan(dirname(sessionDir), record.planPath);
+  if ('heldBy' in lock) {
+    writeLine(io.stderr, `warroom resume: ${record.planPath} is being released right now (pid ${lock.heldBy}); join it instead: warroom attach --state ${dirname(sessionDir)}`);
+    return EXIT.badInput;
+  }
   writeLine(io.stdout, `warroom: resuming session ${record.sessionId} at ${restored.point.from}${restored.point.interrupted ? ` (${restored.point.interrupted.step} was running)` : ''}`);
-  return driveSession(
-    {
-      plan,
-      planPath: record.planPath,
-      planDir: record.planDir ?? dirname(record.planPath),
-      planFile: record.planFile ?? basename(record.planPath),
-      evidenceDir: record.evidenceDir,
-      stateDir: dirname(sessionDir),
-      answers,
-      operator: operatorLogin(io.env),
-      print: (line) => writeLine(io.stdout, line),
-      env: io.env,
-      ...(values['on-interrupted'] ? { onInterrupted: values['on-interrupted'] as InterruptedChoice } : {}),
-    },
-    values.headless ?? false,
-    io,
-    restored,
-  );
+  try {
+    return await driveSession(
+      {
+        plan,
+        planPath: record.planPath,
+        planDir: record.planDir ?? dirname(record.planPath),
+        planFile: record.planFile ?? basename(record.planPath),
+        evidenceDir: record.evidenceDir,
+        stateDir: dirname(sessionDir),
+        answers,
+        operator: operatorLogin(io.env),
+        print: (line) => writeLine(io.stdout, line),
+        env: io.env,
+        ...(values['on-interrupted'] ? { onInterrupted: values['on-interrupted'] as InterruptedChoice } : {}),
+      },
+      values.headless ?? false,
+      io,
+      restored,
+    );
+  } finally {
+    lock.release();
+  }
 }

@@ -8,6 +8,7 @@ import { loadPlan } from '../plan/load.js';
 import { resolvePlan } from '../plan/resolve.js';
 import { runHeadlessSession } from '../session/headless.js';
 import { runConsoleSession } from '../session/interactive.js';
+import { lockPlan } from '../session/lock.js';
 import { resumeCommandFor, type Restored } from '../session/restore.js';
 import type { SessionOptions } from '../session/session.js';
 import type { Plan } from '../plan/schema.js';
@@ -63,22 +64,31 @@ export async function executeRelease(request: RunRequest, io: CliIo): Promise<nu
     writeLine(io.stderr, `warroom: cannot create ${(error as NodeJS.ErrnoException).path ?? dirname(evidenceDir)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     return EXIT.badInput;
   }
-  return driveSession(
-    {
-      plan: resolvePlan(loaded.plan, evidenceDir),
-      planPath: loaded.planPath,
-      planDir: loaded.planDir,
-      planFile: loaded.file,
-      evidenceDir,
-      stateDir,
-      answers,
-      operator: operatorLogin(io.env),
-      print: (line) => writeLine(io.stdout, line),
-      env: io.env,
-    },
-    request.headless ?? false,
-    io,
-  );
+  const lock = lockPlan(stateDir, loaded.planPath);
+  if ('heldBy' in lock) {
+    writeLine(io.stderr, `warroom: ${loaded.planPath} is being released right now (pid ${lock.heldBy}); join it instead: warroom attach --state ${stateDir}`);
+    return EXIT.badInput;
+  }
+  try {
+    return await driveSession(
+      {
+        plan: resolvePlan(loaded.plan, evidenceDir),
+        planPath: loaded.planPath,
+        planDir: loaded.planDir,
+        planFile: loaded.file,
+        evidenceDir,
+        stateDir,
+        answers,
+        operator: operatorLogin(io.env),
+        print: (line) => writeLine(io.stdout, line),
+        env: io.env,
+      },
+      request.headless ?? false,
+      io,
+    );
+  } finally {
+    lock.release();
+  }
 }
 
 /** The approvals file, checked against the plan; undefined (errors written) when it is bad input. */

@@ -93,16 +93,20 @@ async function runOneCheck(deps: ActorDeps, stage: string, check: Check, signal?
       ...(signal ? { signal } : {}),
     }),
   );
-  deps.recorder.event('check', { stage, result }, true);
-  return result;
+  // A check's detail may quote what its command printed: it is output like any other.
+  const safe = { ...result, detail: deps.filter(result.detail).evidence };
+  deps.recorder.event('check', { stage, result: safe }, true);
+  return safe;
 }
 
 async function sampleAll(deps: ActorDeps, metrics: Metric[], signal?: AbortSignal): Promise<MetricSample[]> {
-  const samples = await Promise.all(
+  const raw = await Promise.all(
     metrics.map((metric) =>
       sampleMetric(metric, { cwd: resolve(deps.planDir, ('cwd' in metric && metric.cwd) || '.'), env: deps.env, ...(signal ? { signal } : {}) }),
     ),
   );
+  // An unreadable source's error may quote what its command printed: masked like any output.
+  const samples = raw.map((sample) => (sample.error === undefined ? sample : { ...sample, error: deps.filter(sample.error).evidence }));
   if (!signal?.aborted) for (const sample of samples) deps.recorder.event('metric', sample);
   return samples;
 }

@@ -20,8 +20,31 @@ export async function runConsoleSession(options: SessionOptions, streams: Consol
   const { renderConsole } = await import('../../views/index.js');
   const screen = renderConsole(session, { stdout: streams.stdout, stdin: streams.stdin });
   session.start();
-  const how = await screen.waitUntilExit();
-  screen.unmount();
+
+  // A dropped terminal (SIGHUP) does not stop a release: it goes on without a screen and
+  // waits to be attached. A signal from elsewhere stops it where it stands, resumable.
+  const prefix = options.plan.announce.prefix;
+  let signalled: (how: 'hangup' | 'signal') => void = () => {};
+  const outside = new Promise<'hangup' | 'signal'>((resolve) => (signalled = resolve));
+  const hangup = () => {
+    session.journal('terminal.hangup', {});
+    session.announce('presence', `[${prefix} ATTACH] The operator's terminal hung up; the release goes on and waits to be attached (warroom attach).`);
+    signalled('hangup');
+  };
+  const interrupt = (signal: NodeJS.Signals) => {
+    session.journal('session.interrupted', { signal });
+    signalled('signal');
+  };
+  process.once('SIGHUP', hangup).once('SIGTERM', interrupt).once('SIGINT', interrupt);
+  void session.done.then(() => process.off('SIGHUP', hangup).off('SIGTERM', interrupt).off('SIGINT', interrupt));
+
+  const how = await Promise.race([screen.waitUntilExit(), outside]);
+  try {
+    screen.unmount();
+  } catch {
+    // the terminal is gone
+  }
+  if (how === 'hangup') return { ...(await session.done), quit: false };
   if (how === 'quit') session.journal('session.quit', { by: options.operator });
   const result = await session.end();
   return { ...result, quit: how === 'quit' };

@@ -8,7 +8,7 @@ import { approvalWaitingFor } from '../../machines/rules.js';
 import { attachTo, type AttachedSession } from '../../src/attach/client.js';
 import { encode, messageReader, type ServerMessage } from '../../src/attach/protocol.js';
 import { readJournal } from '../../src/journal/journal.js';
-import { CLI, demoCopy, journalUntil } from './demo.js';
+import { CLI, demoCopy, journalUntil, warroom } from './demo.js';
 import { TmuxScreen } from './tmux.js';
 
 // Pair-driving on one host: the session serves a Unix socket, learns each
@@ -43,7 +43,7 @@ async function socketOf(dir: string): Promise<string> {
   const state = join(dir, '.warroom');
   for (;;) {
     const { readdirSync } = await import('node:fs');
-    const [session] = existsSync(state) ? readdirSync(state) : [];
+    const session = existsSync(state) ? readdirSync(state).find((name) => existsSync(join(state, name, 'session.json'))) : undefined;
     const record = session ? join(state, session, 'session.json') : '';
     if (record && existsSync(record)) {
       const socket = (JSON.parse(readFileSync(record, 'utf8')) as { socket: string }).socket;
@@ -112,6 +112,12 @@ it('refuses what observers send, answers to a prompt that has changed, and count
   const approver = await attachTo(socket, 'approver');
   const observer = await attachTo(socket, 'observer');
   expect(approver.you).toMatchObject({ user: operator, role: 'approver', name: 'Sam Okafor', method: 'SO_PEERCRED' });
+
+  // A second release of the same plan while this one is live: refused, pointing at attach.
+  const second = await warroom(['run', join(dir, 'release.yaml'), '--headless', '--evidence', join(dir, 'other-evidence')]);
+  expect(second.stderr).toMatch(/is being released right now \(pid \d+\); join it instead: warroom attach --state /);
+  expect(second.code).toBe(3);
+  expect(existsSync(join(dir, 'other-evidence', 'journal.jsonl'))).toBe(false);
   await until(approver, () => approver.getSnapshot().hasTag('awaiting-approval'));
   await until(observer, () => observer.getSnapshot().hasTag('awaiting-approval'));
 
@@ -148,3 +154,60 @@ it('refuses what observers send, answers to a prompt that has changed, and count
   expect(await approver.closed).toMatchObject({ outcome: 'halted', exitCode: 2 });
   expect(await observer.closed).toMatchObject({ outcome: 'halted', exitCode: 2 });
 }, 120_000);
+
+it('keeps the release going when the operator\'s terminal drops mid-step, and lets someone attach to it', async () => {
+  const dir = demoCopy();
+  const evidence = join(dir, 'evidence');
+  const term = operatorConsole(dir);
+  await journalUntil(evidence, (entries) => entries.some((e) => e.type === 'command.spawned' && (e.data as { name: string }).name === 'canary-10'));
+  const socket = await socketOf(dir);
+  // The SSH connection drops: the terminal and everything in its foreground get SIGHUP.
+  term.close();
+  screen = undefined;
+
+  // A late joiner sees the current state and recent output first.
+  const watcher = await attachTo(socket, 'observer');
+  await until(watcher, () => watcher.output.total > 0);
+  expect(await watcher.closed).toMatchObject({ outcome: 'released', exitCode: 0 });
+  // Clients hear the ending just before the journal's last line is written.
+  await journalUntil(evidence, (entries) => entries.at(-1)?.type === 'session.end');
+
+  const journal = readJournal(join(evidence, 'journal.jsonl'));
+  expect(journal.brokenAt).toBeUndefined();
+  const hangup = journal.entries.find((e) => e.type === 'terminal.hangup');
+  expect(hangup).toBeDefined();
+  // The step kept streaming and the release went on after the hangup.
+  const after = journal.entries.filter((e) => e.seq > hangup!.seq).map((e) => e.type);
+  expect(after).toContain('output');
+  expect(after).toContain('gate');
+  expect(journal.entries.at(-1)).toMatchObject({ type: 'session.end', data: { outcome: 'released' } });
+}, 120_000);
+
+it('does not slow down for a client that stops reading while a step floods output', async () => {
+  const dir = demoCopy();
+  const plan = join(dir, 'release.yaml');
+  // The dry run prints 300,000 lines (about 30 MB) as fast as it can.
+  const flood = `const line = 'x'.repeat(96); for (let i = 0; i < 300000; i++) process.stdout.write(i + ' ' + line + '\\\\n');`;
+  const dryRun = 'dryRun: {run: [scripts/deploy.sh, canary-10, --release, "${TAG}", --dry-run], timeout: 1m}';
+  writeFileSync(plan, readFileSync(plan, 'utf8').replace(dryRun, `dryRun: {run: [node, -e, "${flood}"], timeout: 2m}`));
+  expect(readFileSync(plan, 'utf8')).toContain('repeat(96)');
+  const evidence = join(dir, 'evidence');
+  const run = spawn(process.execPath, [CLI, 'run', plan, '--headless', '--approvals', join(dir, 'approvals.json'), '--evidence', evidence], {
+    env: { ...process.env, DEMO_RUN_DIR: join(dir, '.run') },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<number | null>((done) => run.on('exit', done));
+  const socket = await socketOf(dir);
+
+  // An observer that says hello and then never reads again.
+  const stuck = connect(socket);
+  stuck.write(encode({ type: 'hello', as: 'observer' }));
+  stuck.pause();
+
+  expect(await exited).toBe(0);
+  const journal = readJournal(join(evidence, 'journal.jsonl'));
+  const output = journal.entries.filter((e) => e.type === 'output').reduce((lines, e) => lines + (e.data as { lines: string[] }).lines.length, 0);
+  expect(output).toBeGreaterThanOrEqual(300_000);
+  expect(journal.entries.some((e) => e.type === 'attach.behind' && (e.data as { user: string }).user === userInfo().username)).toBe(true);
+  stuck.destroy();
+}, 180_000);

@@ -83,7 +83,7 @@ it('asks before quitting a running release, says how to resume, and resumes wher
   const journalPath = join(home, scratch!, 'demo', '.artifacts', 'deployment', 'journal.jsonl');
   const acknowledged = () => readJournal(journalPath).entries.filter((e) => e.type === 'answer' && (e.data as { type: string }).type === 'ACKNOWLEDGE');
   expect(acknowledged()).toHaveLength(1);
-  const [session] = readdirSync(state);
+  const session = readdirSync(state).find((name) => existsSync(join(state, name, 'session.json')));
   const again = (screen = new TmuxScreen(`cd ${home} && node ${CLI} resume ${join(state, session!)}`, 80, 24, { TMPDIR: home }));
   // Back at the change freeze; the acknowledgement given before quitting still counts, so two are asked for.
   await again.waitFor((s) => s.includes('Change freeze: waiting for') && s.includes('RESUMED'));
