@@ -13,6 +13,8 @@ const COMMANDS: Record<string, () => Promise<(args: string[], io: CliIo) => Prom
   manual: async () => (await import('./manual.js')).manualCommand,
   resume: async () => (await import('./resume.js')).resumeCommand,
   attach: async () => (await import('./attach.js')).attachCommand,
+  replay: async () => (await import('./replay.js')).replayCommand,
+  export: async () => (await import('./export.js')).exportCommand,
 };
 
 export const HELP = `warroom — a war-room console for production releases
@@ -41,6 +43,17 @@ Usage:
                                       verified by the operating system, not taken from you.
       --headless                      plain lines instead of the console
       --state DIR                     where to look for sessions (default ./.warroom)
+  warroom replay RECORDING [options]  replay a recorded session (journal.jsonl, evidence folder or zip)
+                                      on the real console, running nothing; keys: space pause,
+                                      n next, b/← back, f/→ forward, +/- speed, q quit
+      --speed N|max                   the journal's time divided by N (default 1); max does not wait
+      --headless                      the lines the live headless run printed, in its order
+      --force                         replay a journal whose hash chain breaks (the break is named)
+      --train [--expected FILE]       stop at each decision point, ask, score against
+                                      NAME.expected.json: 0 passed · 1 not passed
+  warroom export RECORDING --cast OUT [--v3]
+                                      the console as it looked, as an asciicast v2 (v3) file at
+                                      80x24, with markers at phases, gates, halts and the ending
   warroom validate PLAN               check a plan; every problem as FILE:LINE:COL message
   warroom init [DIR]                  scaffold a commented release.yaml and example scripts
   warroom schema                      print the plan's JSON Schema

@@ -1,0 +1,139 @@
+import { open, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { JOURNAL } from '../evidence/files.js';
+import { GENESIS, sha256, type JournalEntry } from '../journal/journal.js';
+import { listZipEntries, openZipEntry } from '../probes/zip.js';
+
+// A recording is a session's journal: journal.jsonl itself, the evidence folder
+// holding it, or the evidence zip (read where it lies, never extracted).
+
+/** The recording cannot be read or is not a journal: bad input, exit 3. */
+export class RecordingError extends Error {}
+
+export interface ChainBreak {
+  /** 1-based line of the journal file. */
+  line: number;
+  reason: string;
+}
+
+export interface Recording {
+  /** How to name the journal in messages: a path, or `ZIP:journal.jsonl` inside an evidence zip. */
+  source: string;
+  entries: JournalEntry[];
+  /** SHA-256 of the journal's bytes (training annotations name the journal they are about). */
+  sha256: string;
+  /** Lines in the journal file. */
+  lines: number;
+  /** The first line whose hash chain breaks; with `force`, the entries go on past it. */
+  brokenAt?: ChainBreak;
+}
+
+/** A journal inside an evidence zip is at most this big: a zip bomb is not a recording. */
+const MAX_JOURNAL_BYTES = 1024 * 1024 * 1024;
+const ZIP_MAGIC = [0x04034b50, 0x06054b50];
+
+/**
+ * Splits journal bytes into entries and follows the hash chain over each line's
+ * exact bytes (as `warroom verify` does). Without `force`, reading stops at the
+ * first break; with it, every line that is a JSON object is kept.
+ */
+export function parseJournal(bytes: Buffer, force = false): { entries: JournalEntry[]; lines: number; brokenAt?: ChainBreak } {
+  const entries: JournalEntry[] = [];
+  let brokenAt: ChainBreak | undefined;
+  let prev = GENESIS;
+  let start = 0;
+  let line = 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    const raw = bytes.subarray(start, end);
+    start = end + 1;
+    line += 1;
+    const broken = (reason: string) => {
+      brokenAt ??= { line, reason };
+    };
+    let entry: JournalEntry | undefined;
+    try {
+      const parsed: unknown = JSON.parse(raw.toString('utf8'));
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) entry = parsed as JournalEntry;
+    } catch {
+      entry = undefined;
+    }
+    if (!entry || typeof entry.type !== 'string' || typeof entry.ts !== 'string') broken(entry ? 'not a journal event (no type or ts)' : 'not a JSON object');
+    else if (entry.prev !== prev) broken('prev does not match the previous line');
+    else if (entry.seq !== line) broken(`seq ${String(entry.seq)}, expected ${line}`);
+    if (brokenAt && !force) return { entries, lines: line, brokenAt };
+    prev = sha256(raw);
+    if (entry && typeof entry.type === 'string' && typeof entry.ts === 'string') entries.push(entry);
+  }
+  return brokenAt ? { entries, lines: line, brokenAt } : { entries, lines: line };
+}
+
+async function readAll(stream: Readable, cap: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > cap) {
+      stream.destroy();
+      throw new RecordingError(`the journal is larger than ${cap} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function isZip(path: string): Promise<boolean> {
+  const file = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await file.read(head, 0, 4, 0);
+    return bytesRead === 4 && ZIP_MAGIC.includes(head.readUInt32LE(0));
+  } finally {
+    await file.close();
+  }
+}
+
+/** Finds and reads the journal of RECORDING; with `force`, a broken chain is read past (and still reported). */
+export async function loadRecording(path: string, force = false): Promise<Recording> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new RecordingError(error.code === 'ENOENT' ? 'no such file or folder' : `cannot read (${error.code ?? error.message})`);
+  });
+  let source: string;
+  let bytes: Buffer;
+  if (info.isDirectory()) {
+    source = join(path, JOURNAL);
+    bytes = await readFile(source).catch(() => {
+      throw new RecordingError(`no ${JOURNAL} in this folder: not an evidence folder`);
+    });
+  } else if (info.isFile() && (await isZip(path))) {
+    const listing = await listZipEntries(path);
+    if ('error' in listing) throw new RecordingError(listing.error);
+    const entry = listing.entries.find((e) => e.name === JOURNAL);
+    if (!entry) throw new RecordingError(`no ${JOURNAL} in this zip: not an evidence package`);
+    source = `${path}:${JOURNAL}`;
+    try {
+      bytes = await readAll(await openZipEntry(path, entry), MAX_JOURNAL_BYTES);
+    } catch (error) {
+      if (error instanceof RecordingError) throw error;
+      throw new RecordingError(`cannot read ${JOURNAL} from the zip (${(error as Error).message})`);
+    }
+  } else if (info.isFile()) {
+    source = path;
+    bytes = await readFile(path);
+  } else {
+    throw new RecordingError('not a journal, an evidence folder or an evidence zip');
+  }
+  const { entries, lines, brokenAt } = parseJournal(bytes, force);
+  const recording: Recording = { source, entries, sha256: sha256(bytes), lines, ...(brokenAt ? { brokenAt } : {}) };
+  if (brokenAt && !force) return recording;
+  if (entries.length === 0) throw new RecordingError(`${source}: the journal is empty`);
+  if (!entries.some((e) => e.type === 'session.start')) throw new RecordingError(`${source}: no session.start event: not a warroom journal`);
+  return recording;
+}
+
+/** `FILE:LINE: reason`, the way the operator's editor jumps to it. */
+export function describeBreak(recording: Pick<Recording, 'source'>, brokenAt: ChainBreak): string {
+  return `${recording.source}:${brokenAt.line}: the journal's chain breaks here (${brokenAt.reason})`;
+}
