@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { execa } from 'execa';
 import { formatDuration } from '../plan/duration.js';
 import { LineSplitter } from './lines.js';
 import type { CommandRecord, CommandRequest, OutputStream } from './types.js';
@@ -61,6 +60,8 @@ export async function runCommand(req: CommandRequest): Promise<CommandRecord> {
     return finish({ code: null, signal: null, spawnMessage: `working directory not found: ${req.cwd}` });
   }
 
+  // Loaded with the first command, not at start-up: the console's first frame does not wait for it (SPEC section 12).
+  const { execa } = await import('execa');
   const subprocess = execa(program, args, {
     cwd: req.cwd,
     env: { ...process.env, ...req.env },

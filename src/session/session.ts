@@ -209,7 +209,10 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
       checkpoint();
       // Stopping the chart aborts its running actors, which kill their process groups; wait for them.
       actor.stop();
-      await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS))]);
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => (grace = setTimeout(resolve, STOP_GRACE_MS)))]);
+      // A pending grace timer would keep the process alive for seconds after its evidence is written.
+      clearTimeout(grace);
       await notifier.drain(NOTIFY_DRAIN_MS);
       recorder.writeArtifacts(['report', 'retrospective'], snapshot.context);
       await served?.close(result);
