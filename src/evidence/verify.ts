@@ -3,7 +3,7 @@ import { lstat, open, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GENESIS, sha256, type JournalEntry } from '../journal/journal.js';
-import { listZipEntries, openZipEntry, unsafeEntry, type ZipEntry } from '../probes/zip.js';
+import { listZipEntries, openZipEntry, readCapped, unsafeEntry, type ZipEntry } from '../probes/zip.js';
 import { JOURNAL } from './files.js';
 import { digest, listEvidence, MANIFEST, manifestSchema, type Manifest, type ManifestFile } from './manifest.js';
 
@@ -202,18 +202,4 @@ async function followChain(stream: Readable): Promise<{ lines: number; brokenAt?
   // A last line without its newline still counts, as it does for readJournal.
   const reason = pending.length > 0 ? check(Buffer.concat(pending)) : undefined;
   return reason ? { lines, brokenAt: { line: lines + 1, reason } } : { lines };
-}
-
-async function readCapped(stream: Readable, cap: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > cap) {
-      stream.destroy();
-      throw new Error(`larger than ${cap} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

@@ -208,3 +208,18 @@ export async function openZipEntry(path: string, entry: ZipEntry): Promise<Reada
   if (entry.method === STORED) return raw;
   return pipeline(raw, createInflateRaw(), () => {});
 }
+
+/** Reads a stream (an entry, a small file) whole, refusing more than `cap` bytes. */
+export async function readCapped(stream: Readable, cap: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > cap) {
+      stream.destroy();
+      throw new Error(`larger than ${cap} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

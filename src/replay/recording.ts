@@ -1,9 +1,8 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { JOURNAL } from '../evidence/files.js';
 import { GENESIS, sha256, type JournalEntry } from '../journal/journal.js';
-import { listZipEntries, openZipEntry } from '../probes/zip.js';
+import { listZipEntries, openZipEntry, readCapped } from '../probes/zip.js';
 
 // A recording is a session's journal: journal.jsonl itself, the evidence folder
 // holding it, or the evidence zip (read where it lies, never extracted).
@@ -70,19 +69,6 @@ export function parseJournal(bytes: Buffer, force = false): { entries: JournalEn
   return brokenAt ? { entries, lines: line, brokenAt } : { entries, lines: line };
 }
 
-async function readAll(stream: Readable, cap: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > cap) {
-      stream.destroy();
-      throw new RecordingError(`the journal is larger than ${cap} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 async function isZip(path: string): Promise<boolean> {
   const file = await open(path, 'r');
@@ -114,7 +100,7 @@ export async function loadRecording(path: string, force = false): Promise<Record
     if (!entry) throw new RecordingError(`no ${JOURNAL} in this zip: not an evidence package`);
     source = `${path}:${JOURNAL}`;
     try {
-      bytes = await readAll(await openZipEntry(path, entry), MAX_JOURNAL_BYTES);
+      bytes = await readCapped(await openZipEntry(path, entry), MAX_JOURNAL_BYTES);
     } catch (error) {
       if (error instanceof RecordingError) throw error;
       throw new RecordingError(`cannot read ${JOURNAL} from the zip (${(error as Error).message})`);
