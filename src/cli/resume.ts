@@ -67,7 +67,6 @@ export async function resumeCommand(args: string[], io: CliIo): Promise<number> 
         stateDir: dirname(sessionDir),
         answers,
         operator: operatorLogin(io.env),
-        print: (line) => writeLine(io.stdout, line),
         env: io.env,
         ...(values['on-interrupted'] ? { onInterrupted: values['on-interrupted'] as InterruptedChoice } : {}),
       },

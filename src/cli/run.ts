@@ -13,6 +13,7 @@ import { resumeCommandFor, type Restored } from '../session/restore.js';
 import type { SessionOptions } from '../session/session.js';
 import type { Plan } from '../plan/schema.js';
 import { EXIT } from './exit-codes.js';
+import { batchedLines } from '../runner/lines.js';
 import { writeLine, type CliIo } from './io.js';
 
 export interface RunRequest {
@@ -80,7 +81,6 @@ export async function executeRelease(request: RunRequest, io: CliIo): Promise<nu
         stateDir,
         answers,
         operator: operatorLogin(io.env),
-        print: (line) => writeLine(io.stdout, line),
         env: io.env,
       },
       request.headless ?? false,
@@ -113,7 +113,10 @@ export async function driveSession(options: SessionOptions, headless: boolean, i
     if (result.exitCode === 2 && !result.final) writeLine(io.stdout, `warroom: to continue: ${resumeCommandFor(join(options.stateDir, result.sessionId))}`);
     return result.exitCode;
   }
-  const result = await runHeadlessSession(options, restored);
+  // Headless lines in blocks: a step that floods output must not cost one write call a line.
+  const lines = batchedLines(io.stdout);
+  const result = await runHeadlessSession({ ...options, print: lines.write }, restored);
+  lines.flush();
   writeLine(io.stdout, `warroom: session ${result.sessionId} ended ${result.outcome} (${result.state}), exit ${result.exitCode}. Evidence: ${evidenceDir}`);
   if (result.exitCode === 2 && !result.final) writeLine(io.stdout, `warroom: to continue: ${resumeCommandFor(join(options.stateDir, result.sessionId))}`);
   return result.exitCode;

@@ -82,3 +82,34 @@ function pieceEnd(text: string, start: number): number {
   const last = text.charCodeAt(end - 1);
   return last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
 }
+
+const BATCH_BYTES = 64 * 1024;
+
+/**
+ * Lines for a stream that may be flooded (a step printing a million lines): written in
+ * blocks rather than one write each, and never held longer than the current turn of
+ * the event loop.
+ */
+export function batchedLines<S extends NodeJS.WritableStream>(stream: S): { stream: S; write(line: string): void; flush(): void } {
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    stream.write(text);
+  };
+  return {
+    stream,
+    write: (line) => {
+      pending += `${line}\n`;
+      if (pending.length >= BATCH_BYTES) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
+}

@@ -12,6 +12,7 @@ import { runCommand } from '../runner/command.js';
 import type { CommandRecord, OutputStream } from '../runner/types.js';
 import { resolve } from 'node:path';
 import type { Recorder } from './recorder.js';
+import { batchedLines } from '../runner/lines.js';
 
 // The real work behind the names the chart invokes. Each actor journals what
 // it starts before starting it, streams output through the safety filter into
@@ -35,10 +36,10 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'step';
 
 async function withLog<T>(deps: ActorDeps, step: string, logPath: string, work: (onLine: (line: string, stream: OutputStream) => void) => Promise<T>): Promise<T> {
-  const log = deps.recorder.evidence.openLog(logPath);
+  const log = batchedLines(deps.recorder.evidence.openLog(logPath));
   const onLine = (raw: string, stream: OutputStream) => {
     const { evidence, terminal } = deps.filter(raw);
-    log.write(`${evidence}\n`);
+    log.write(evidence);
     deps.recorder.output(step, stream, evidence);
     deps.print(step, terminal, stream);
   };
@@ -46,7 +47,8 @@ async function withLog<T>(deps: ActorDeps, step: string, logPath: string, work: 
     return await deps.track(work(onLine));
   } finally {
     deps.recorder.flushOutput();
-    await new Promise<void>((done) => log.end(done));
+    log.flush();
+    await new Promise<void>((done) => log.stream.end(done));
   }
 }
 

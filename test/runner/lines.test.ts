@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, MAX_LINE_LENGTH } from '../../src/runner/lines.js';
+import { PassThrough } from 'node:stream';
+import { LineSplitter, MAX_LINE_LENGTH, batchedLines } from '../../src/runner/lines.js';
 
 function split(chunks: Buffer[]): string[] {
   const lines: string[] = [];
@@ -99,5 +100,25 @@ describe('LineSplitter', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('batchedLines', () => {
+  it('writes a flood in blocks, and anything left by the next turn of the event loop, in order', async () => {
+    const stream = new PassThrough();
+    const writes: string[] = [];
+    stream.on('data', (chunk: Buffer) => writes.push(chunk.toString()));
+    const lines = batchedLines(stream);
+    for (let i = 0; i < 10_000; i++) lines.write(`line ${i} ${'x'.repeat(20)}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    const text = writes.join('');
+    expect(text.split('\n').slice(0, -1)).toEqual(Array.from({ length: 10_000 }, (_, i) => `line ${i} ${'x'.repeat(20)}`));
+    // About 300 KB in blocks of 64 KiB: a handful of writes, not ten thousand.
+    expect(writes.length).toBeLessThan(10);
+    lines.write('last');
+    lines.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes.join('').endsWith('last\n')).toBe(true);
   });
 });
