@@ -53,7 +53,6 @@ export async function attachCommand(args: string[], io: CliIo): Promise<number> 
     const { renderConsole } = await import('../../views/index.js');
     const screen = renderConsole(attached, { stdout: process.stdout, stdin: process.stdin });
     void attached.closed.then(() => screen.unmount());
-    void screen.waitUntilExit().then(() => attached.close());
     await screen.waitUntilExit().catch(() => undefined);
     attached.close();
   }

@@ -73,6 +73,20 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** The folders of the state folder that hold `file`, the most recently written first. */
+function sessionFolders(stateDir: string, file: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(stateDir);
+  } catch {
+    throw new ResumeError(`no session state in ${stateDir} (give the session folder, or --state DIR)`);
+  }
+  return names
+    .map((name) => join(stateDir, name))
+    .filter((dir) => existsSync(join(dir, file)))
+    .sort((a, b) => statSync(join(b, file)).mtimeMs - statSync(join(a, file)).mtimeMs);
+}
+
 /** The session folder SESSION names (a path or an id under the state folder), or the latest unfinished one. */
 export function findSessionDir(session: string | undefined, stateDir: string, cwd: string): string {
   if (session !== undefined) {
@@ -81,46 +95,25 @@ export function findSessionDir(session: string | undefined, stateDir: string, cw
     if (!found) throw new ResumeError(`no session ${session}: neither ${candidates[0]} nor ${candidates[1]} holds a session.json`);
     return found;
   }
-  let names: string[];
-  try {
-    names = readdirSync(stateDir);
-  } catch {
-    throw new ResumeError(`no session state in ${stateDir} (give the session folder, or --state DIR)`);
-  }
-  const unfinished = names
-    .map((name) => join(stateDir, name))
-    .filter((dir) => existsSync(join(dir, 'snapshot.json')))
-    .filter((dir) => {
-      try {
-        return (JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')) as SnapshotFile).snapshot.status === 'active';
-      } catch {
-        return false;
-      }
-    })
-    .sort((a, b) => statSync(join(b, 'snapshot.json')).mtimeMs - statSync(join(a, 'snapshot.json')).mtimeMs);
+  const unfinished = sessionFolders(stateDir, 'snapshot.json').filter((dir) => {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'snapshot.json'), 'utf8')) as SnapshotFile).snapshot.status === 'active';
+    } catch {
+      return false;
+    }
+  });
   if (unfinished.length === 0) throw new ResumeError(`no unfinished session in ${stateDir}`);
   return unfinished[0]!;
 }
 
 /** The live session SESSION names (its folder or id), or the newest live one in the state folder. */
 export function findLiveSession(session: string | undefined, stateDir: string, cwd: string): SessionRecord {
-  const dirs =
-    session !== undefined
-      ? [findSessionDir(session, stateDir, cwd)]
-      : (() => {
-          try {
-            return readdirSync(stateDir).map((name) => join(stateDir, name));
-          } catch {
-            throw new ResumeError(`no session state in ${stateDir} (give the session folder, or --state DIR)`);
-          }
-        })();
+  const dirs = session !== undefined ? [findSessionDir(session, stateDir, cwd)] : sessionFolders(stateDir, 'session.json');
   const live = dirs
-    .filter((dir) => existsSync(join(dir, 'session.json')))
-    .map((dir) => ({ dir, record: readJson<SessionRecord>(join(dir, 'session.json'), 'session record') }))
-    .filter(({ record }) => isAlive(record.pid) && record.socket !== undefined)
-    .sort((a, b) => statSync(join(b.dir, 'session.json')).mtimeMs - statSync(join(a.dir, 'session.json')).mtimeMs);
+    .map((dir) => readJson<SessionRecord>(join(dir, 'session.json'), 'session record'))
+    .filter((record) => isAlive(record.pid) && record.socket !== undefined);
   if (live.length === 0) throw new ResumeError(session !== undefined ? `session ${session} is not running (resume it instead)` : `no live session in ${stateDir}`);
-  return live[0]!.record;
+  return live[0]!;
 }
 
 /** Loads a stopped session; every reason it cannot continue is a ResumeError. */
