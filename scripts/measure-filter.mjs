@@ -100,16 +100,17 @@ const report = (label, ms, outputs) => {
     const { evidence } = filter(log[i]);
     if (evidence !== log[i]) changed += 1;
   }
-  report('createOutputFilter', performance.now() - start, changed);
+  report('createOutputFilter, line by line', performance.now() - start, changed);
 }
 
-// The whole path from bytes: 64 KiB chunks through the LineSplitter, then the filter.
+// The whole path from bytes, as a session runs it: 64 KiB chunks through the LineSplitter, then the filter a chunk's lines at a time.
 {
   const filter = createOutputFilter({ values, patterns });
   const buffer = Buffer.from(`${log.join('\n')}\n`);
   let changed = 0;
-  const splitter = new LineSplitter((text) => {
-    if (filter(text).evidence !== text) changed += 1;
+  const splitter = new LineSplitter((batch) => {
+    const { evidence } = filter.lines(batch);
+    for (let i = 0; i < batch.length; i += 1) if (evidence[i] !== batch[i]) changed += 1;
   });
   const start = performance.now();
   for (let at = 0; at < buffer.length; at += 65536) splitter.write(buffer.subarray(at, at + 65536));

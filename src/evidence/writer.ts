@@ -1,4 +1,4 @@
-import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, renameSync, writeSync, type WriteStream } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -40,8 +40,39 @@ export class EvidenceDir {
   }
 
   /** A step's log grows as output arrives, so it is appended, not replaced. */
-  openLog(relative: string): WriteStream {
+  openLog(relative: string): AppendFile {
     ensureDir(dirname(this.path(relative)));
-    return createWriteStream(this.path(relative), { flags: 'a', mode: FILE_MODE });
+    return new AppendFile(this.path(relative));
+  }
+}
+
+/**
+ * A file written at its end in blocks, synchronously like the journal: a block is on its
+ * way to the disk before the next output is read, and no queue of pending writes grows
+ * in memory while a step floods. Text is encoded into one reused buffer.
+ */
+export class AppendFile {
+  private readonly fd: number;
+  private scratch = Buffer.alloc(0);
+  /** Bytes in the file: where the next block starts. */
+  size: number;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'a', FILE_MODE);
+    this.size = fstatSync(this.fd).size;
+  }
+
+  /** Appends `text` as UTF-8; returns the bytes written, valid until the next append. */
+  append(text: string): Buffer {
+    // UTF-8 takes at most 3 bytes for each UTF-16 code unit.
+    if (this.scratch.length < text.length * 3) this.scratch = Buffer.allocUnsafeSlow(Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(text.length * 3))));
+    const bytes = this.scratch.subarray(0, this.scratch.write(text));
+    for (let written = 0; written < bytes.length; ) written += writeSync(this.fd, bytes, written);
+    this.size += bytes.length;
+    return bytes;
+  }
+
+  close(): void {
+    closeSync(this.fd);
   }
 }

@@ -8,8 +8,8 @@ export interface CheckContext {
   /** Where a run check runs: the caller resolves the check's `cwd` against the plan's folder. */
   cwd: string;
   env?: Record<string, string>;
-  /** Receives every output line of a run check. */
-  log: (line: string) => void;
+  /** Receives every output line of a run check, a chunk's lines at a time. */
+  log: (lines: readonly string[]) => void;
   /** Evidence-relative log path recorded with a run check. */
   logPath?: string;
   /** Used when the check sets no timeout of its own. */
@@ -33,7 +33,7 @@ async function runCommandCheck(check: Exclude<Check, { http: unknown }>, ctx: Ch
     timeoutMs: durationMs(check.timeout, ctx.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS),
     env: ctx.env,
     log: ctx.logPath ?? '',
-    onLine: (line) => ctx.log(line),
+    onLines: (lines) => ctx.log(lines),
     signal: ctx.signal,
   });
   const result: CheckResult = {

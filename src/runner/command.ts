@@ -21,7 +21,7 @@ interface Exit {
 
 /**
  * Runs one command of the plan: argv without a shell, in its own process group, output
- * streamed line by line to req.onLine and never buffered. Always resolves, also when the
+ * streamed in lines to req.onLines and never buffered. Always resolves, also when the
  * program is missing, times out or is aborted.
  */
 export async function runCommand(req: CommandRequest): Promise<CommandRecord> {
@@ -71,11 +71,11 @@ export async function runCommand(req: CommandRequest): Promise<CommandRecord> {
     detached: true,
     reject: false,
   });
-  const countedLine = (name: OutputStream) => (line: string) => {
-    lines += 1;
-    req.onLine(line, name);
+  const counted = (name: OutputStream) => (batch: string[]) => {
+    lines += batch.length;
+    req.onLines(batch, name);
   };
-  const streams = [readLines(subprocess.stdout, countedLine('stdout')), readLines(subprocess.stderr, countedLine('stderr'))];
+  const streams = [readLines(subprocess.stdout, counted('stdout')), readLines(subprocess.stderr, counted('stderr'))];
 
   const group = processGroup(subprocess.pid);
   if (subprocess.pid !== undefined) req.onSpawn?.(subprocess.pid);
@@ -112,8 +112,8 @@ export async function runCommand(req: CommandRequest): Promise<CommandRecord> {
 }
 
 /** Feeds a pipe through a LineSplitter; `stop` gives up on a pipe a daemon keeps open. */
-function readLines(stream: Readable, onLine: (line: string) => void): { done: Promise<void>; stop: () => void } {
-  const splitter = new LineSplitter(onLine);
+function readLines(stream: Readable, onLines: (lines: string[]) => void): { done: Promise<void>; stop: () => void } {
+  const splitter = new LineSplitter(onLines);
   const done = new Promise<void>((resolve) => {
     stream.on('data', (chunk: Buffer) => splitter.write(chunk));
     stream.once('end', resolve);

@@ -12,16 +12,19 @@ const CR = 0x0d;
 /**
  * Turns a byte stream into lines: UTF-8 decoded (a character split across chunks
  * survives, invalid bytes become U+FFFD), without `\n` or `\r\n`. A bare `\r` stays in
- * the line: sanitising resolves it the way a terminal would.
+ * the line: sanitising resolves it the way a terminal would. The lines a chunk completes
+ * are handed on together, so a flood costs one call per chunk, not one per line.
  */
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private partial = '';
+  private batch: string[] = [];
 
-  constructor(private readonly onLine: (line: string) => void) {}
+  constructor(private readonly onLines: (lines: string[]) => void) {}
 
   write(chunk: Buffer): void {
     this.consume(this.decoder.write(chunk));
+    this.emitBatch();
   }
 
   /** End of stream: emits the last line even without a newline. Safe to call twice. */
@@ -32,6 +35,14 @@ export class LineSplitter {
       this.partial = '';
       this.emitLine(line);
     }
+    this.emitBatch();
+  }
+
+  private emitBatch(): void {
+    if (this.batch.length === 0) return;
+    const lines = this.batch;
+    this.batch = [];
+    this.onLines(lines);
   }
 
   private consume(text: string): void {
@@ -59,7 +70,7 @@ export class LineSplitter {
     let start = 0;
     while (this.partial.length - pendingCr - start > MAX_LINE_LENGTH) {
       const end = pieceEnd(this.partial, start);
-      this.onLine(this.partial.slice(start, end));
+      this.batch.push(this.partial.slice(start, end));
       start = end;
     }
     if (start > 0) this.partial = this.partial.slice(start);
@@ -69,10 +80,10 @@ export class LineSplitter {
     let start = 0;
     while (line.length - start > MAX_LINE_LENGTH) {
       const end = pieceEnd(line, start);
-      this.onLine(line.slice(start, end));
+      this.batch.push(line.slice(start, end));
       start = end;
     }
-    this.onLine(start === 0 ? line : line.slice(start));
+    this.batch.push(start === 0 ? line : line.slice(start));
   }
 }
 

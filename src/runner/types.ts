@@ -21,8 +21,8 @@ export interface CommandRecord {
 
 export type OutputStream = 'stdout' | 'stderr';
 
-/** Receives every complete output line of a command, already decoded (UTF-8, no newline). */
-export type LineSink = (line: string, stream: OutputStream) => void;
+/** Receives every complete output line of a command, already decoded (UTF-8, no newline), a chunk's lines at a time. */
+export type LineSink = (lines: readonly string[], stream: OutputStream) => void;
 
 export interface CommandRequest {
   name: string;
@@ -32,7 +32,7 @@ export interface CommandRequest {
   env?: Record<string, string>;
   /** Evidence-relative log path recorded in the CommandRecord. */
   log: string;
-  onLine: LineSink;
+  onLines: LineSink;
   /** Aborting kills the whole process group. */
   signal?: AbortSignal;
   /** Told the process group id once the program has started. */

@@ -3,6 +3,8 @@
 // (`AKIA`, `ghp_`) or the name it was assigned to, never enough to reuse. Pure: the only
 // state is whether the lines going by are the body of a private key block.
 
+import { LineScreen, URL_KEY } from './screen.js';
+
 export interface MaskOptions {
   /** Literal secret values (the plan's `secrets.env` values). */
   values: string[];
@@ -22,6 +24,13 @@ export interface Masking {
    * replaced whole by PRIVATE_KEY_MASK.
    */
   privateKeyBody(visibleLine: string): boolean;
+  /**
+   * Offsets in `block` (lines joined by `\n`) falling in every line that text() or
+   * privateKeyBody() might change or that holds a control character: a superset, in order.
+   */
+  screen(block: string): number[];
+  /** True between a private key's BEGIN and END lines: every line must go through privateKeyBody. */
+  readonly inKeyBlock: boolean;
 }
 
 export const PRIVATE_KEY_MASK = '[masked:private-key]';
@@ -92,19 +101,24 @@ const SECRET_NAME =
 /**
  * Detectors come in families behind a cheap hint: most output lines hold no secret, and a
  * few short literal searches cost far less per line than one regex of every detector.
- * Families run in order; a later one never touches a mask an earlier one wrote.
+ * Every match of a family holds one of its `keys`: they are its hint, and what the
+ * screen (./screen.ts) looks for in a block of lines. Families run in order; a later one
+ * never touches a mask an earlier one wrote.
  */
 interface Family {
-  hint: RegExp;
+  keys: string[];
   flags: string;
   detectors: Detector[];
 }
+
+/** The hint for a key: a URL's `://` only when a user and password follow it. */
+const hintSource = (key: string): string => (key === URL_KEY ? ':\\/\\/[^\\s/@]*@' : escapeRegExp(key));
 
 const families: Family[] = [
   {
     // Private key blocks first: the whole block when it sits on one line (JSON `\n` escapes),
     // else the header and the rest of its line; the lines after it are tracked below.
-    hint: /-----BEGIN/,
+    keys: ['-----BEGIN'],
     flags: 'g',
     detectors: [
       {
@@ -118,7 +132,14 @@ const families: Family[] = [
   },
   {
     // Tokens whose format says what they are: the provider's prefix, then random characters.
-    hint: /AKIA|ASIA|ABIA|ACCA|AIza|ya29\.|gh[pousr]_|github_pat_|gl[a-z]{1,5}-|ATBB|ATATT|xox[abeoprs]-|xapp-|_live_|_test_|whsec_|sq0|eyJ|npm_|dckr_pat_|pypi-|sk-|SG\.|:AA/,
+    keys: [
+      ...['AKIA', 'ASIA', 'ABIA', 'ACCA', 'AIza', 'ya29.'],
+      ...['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
+      ...['glpat-', 'gldt-', 'glrt-', 'glptt-', 'glsoat-', 'glcbt-', 'glimt-', 'glft-', 'glagent-', 'ATBB', 'ATATT'],
+      ...['xoxa-', 'xoxb-', 'xoxe-', 'xoxo-', 'xoxp-', 'xoxr-', 'xoxs-', 'xapp-', ':AA'],
+      ...['_live_', '_test_', 'whsec_', 'sq0'],
+      ...['npm_', 'dckr_pat_', 'pypi-', 'sk-', 'SG.', 'eyJ'],
+    ],
     flags: 'g',
     detectors: [
       // Cloud: AWS access key ids, Google API keys and OAuth access tokens.
@@ -165,7 +186,7 @@ const families: Family[] = [
   },
   {
     // Credentials inside URLs and connection strings: the user, host and path stay readable.
-    hint: /:\/\/[^\s/@]*@|@(?:tcp|unix)\(|hooks\.slack\.com|\/api\/webhooks\//,
+    keys: [URL_KEY, '@tcp(', '@unix(', 'hooks.slack.com', '/api/webhooks/'],
     flags: 'g',
     detectors: [
       {
@@ -194,7 +215,7 @@ const families: Family[] = [
   },
   {
     // Secrets given a name: assignments, headers, flags, signed-URL parameters.
-    hint: /pass|pwd|secret|token|key|bearer|auth|credential|sig/i,
+    keys: ['pass', 'pwd', 'secret', 'token', 'key', 'bearer', 'auth', 'credential', 'sig'],
     flags: 'gi',
     detectors: [
       {
@@ -249,7 +270,7 @@ const families: Family[] = [
 ];
 
 const compiled = families.map((family) => ({
-  hint: family.hint,
+  hint: new RegExp(family.keys.map(hintSource).join('|'), family.flags.replace('g', '')),
   detectors: family.detectors,
   pattern: new RegExp(family.detectors.map((detector) => `(${detector.source})`).join('|'), family.flags),
 }));
@@ -319,8 +340,19 @@ export function createMasking(options: MaskOptions): Masking {
   });
   /** Lines seen since a private key's BEGIN line, or -1 outside a key. */
   let pemLines = -1;
+  const lineScreen = new LineScreen([...families.flatMap((family) => family.keys), ...values]);
+  const patternScreens = options.patterns.map(patternScreen);
 
   return {
+    screen(block) {
+      const offsets = lineScreen.hits(block);
+      if (patternScreens.length === 0) return offsets;
+      for (const screen of patternScreens) offsets.push(...screen(block));
+      return offsets.sort((a, b) => a - b);
+    },
+    get inKeyBlock() {
+      return pemLines >= 0;
+    },
     text(line) {
       let text = planValues === undefined ? line : line.replace(planValues, '[masked:secret]');
       // The plan's own patterns before the built-in ones: its masks win where both would match.
@@ -345,6 +377,42 @@ export function createMasking(options: MaskOptions): Masking {
       }
       return false;
     },
+  };
+}
+
+/**
+ * Where a plan pattern may match in a block: every line a match touches. Read with `m`, so
+ * `^` and `$` still mean a line's ends. A negative lookaround can fail across a line's end
+ * where it holds within the line alone, so such a pattern is tried on each line by itself.
+ */
+function patternScreen(pattern: string): (block: string) => number[] {
+  if (/\(\?<?!/.test(pattern)) {
+    const regex = new RegExp(pattern);
+    return (block) => {
+      const offsets: number[] = [];
+      for (let start = 0; start <= block.length; ) {
+        const end = block.indexOf('\n', start);
+        const stop = end === -1 ? block.length : end;
+        if (regex.test(block.slice(start, stop))) offsets.push(start);
+        start = stop + 1;
+      }
+      return offsets;
+    };
+  }
+  const regex = new RegExp(pattern, 'gm');
+  return (block) => {
+    const offsets: number[] = [];
+    regex.lastIndex = 0;
+    for (let match = regex.exec(block); match !== null; match = regex.exec(block)) {
+      const end = match.index + match[0].length;
+      if (match[0] === '') {
+        regex.lastIndex += 1;
+        continue;
+      }
+      offsets.push(match.index);
+      for (let newline = block.indexOf('\n', match.index); newline !== -1 && newline < end; newline = block.indexOf('\n', newline + 1)) offsets.push(newline + 1);
+    }
+    return offsets;
   };
 }
 

@@ -9,7 +9,22 @@ export interface FilteredLine {
   terminal: string;
 }
 
-export type OutputFilter = (line: string) => FilteredLine;
+/** A batch of output lines, filtered: the same lines (the same array when none changed). */
+export interface FilteredLines {
+  evidence: readonly string[];
+  terminal: readonly string[];
+  /** The evidence lines joined by `\n`. */
+  evidenceText: string;
+}
+
+export interface OutputFilter {
+  (line: string): FilteredLine;
+  /**
+   * Many lines in order, as one line at a time would give them, but the lines the screen
+   * passes (no control character, nothing a detector could match) are not looked at again.
+   */
+  lines(batch: readonly string[]): FilteredLines;
+}
 
 /**
  * Every output path passes through here, after the line splitter: lines are whole, so a
@@ -19,7 +34,7 @@ export type OutputFilter = (line: string) => FilteredLine;
 export function createOutputFilter(options: MaskOptions): OutputFilter {
   const masking = createMasking(options);
   const privateKey: FilteredLine = { evidence: PRIVATE_KEY_MASK, terminal: PRIVATE_KEY_MASK };
-  return (line) => {
+  const one = (line: string): FilteredLine => {
     // Most lines: no control character, so the text is what the operator sees.
     if (!hasControlCharacters(line)) {
       if (masking.privateKeyBody(line)) return privateKey;
@@ -36,4 +51,30 @@ export function createOutputFilter(options: MaskOptions): OutputFilter {
     // If colours were hiding a secret from the masker, the console gets the plain text.
     return { evidence, terminal: evidence === shown ? sanitizeForTerminal(early) : evidence };
   };
+  const lines = (batch: readonly string[]): FilteredLines => {
+    const block = batch.join('\n');
+    const offsets = masking.screen(block);
+    if (offsets.length === 0 && !masking.inKeyBlock) return { evidence: batch, terminal: batch, evidenceText: block };
+    const evidence = [...batch];
+    const terminal = [...batch];
+    let changed = false;
+    let next = 0;
+    let lineEnd = -1;
+    for (let i = 0; i < batch.length; i += 1) {
+      const line = batch[i]!;
+      lineEnd += line.length + 1;
+      let candidate = masking.inKeyBlock;
+      while (next < offsets.length && offsets[next]! <= lineEnd) {
+        candidate = true;
+        next += 1;
+      }
+      if (!candidate) continue;
+      const filtered = one(line);
+      evidence[i] = filtered.evidence;
+      terminal[i] = filtered.terminal;
+      changed ||= filtered.evidence !== line;
+    }
+    return { evidence, terminal, evidenceText: changed ? evidence.join('\n') : block };
+  };
+  return Object.assign(one, { lines });
 }

@@ -9,10 +9,10 @@ import { checkPrerequisiteFiles } from '../probes/readiness.js';
 import { confirmScope } from '../probes/scope.js';
 import type { MetricSample } from '../probes/types.js';
 import { runCommand } from '../runner/command.js';
-import type { CommandRecord, OutputStream } from '../runner/types.js';
+import type { CommandRecord, LineSink, OutputStream } from '../runner/types.js';
+import type { OutputFilter } from '../safety/output.js';
 import { resolve } from 'node:path';
 import type { Recorder } from './recorder.js';
-import { batchedLines } from '../runner/lines.js';
 
 // The real work behind the names the chart invokes. Each actor journals what
 // it starts before starting it, streams output through the safety filter into
@@ -23,9 +23,9 @@ export interface ActorDeps {
   planDir: string;
   env: Record<string, string>;
   recorder: Recorder;
-  /** Masks and sanitises one output line: evidence text and terminal text. */
-  filter: (line: string) => { evidence: string; terminal: string };
-  print: (step: string, line: string, stream: OutputStream) => void;
+  /** Masks and sanitises output: evidence text and terminal text. */
+  filter: OutputFilter;
+  print: (step: string, lines: readonly string[], stream: OutputStream) => void;
   /** Registers running work so an interrupted session can wait for its process groups to go. */
   track: <T>(work: Promise<T>) => Promise<T>;
   /** Writes the session's snapshot: a command starts only once its state is on disk, so resume knows it ran. */
@@ -35,20 +35,19 @@ export interface ActorDeps {
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'step';
 
-async function withLog<T>(deps: ActorDeps, step: string, logPath: string, work: (onLine: (line: string, stream: OutputStream) => void) => Promise<T>): Promise<T> {
-  const log = batchedLines(deps.recorder.evidence.openLog(logPath));
-  const onLine = (raw: string, stream: OutputStream) => {
-    const { evidence, terminal } = deps.filter(raw);
-    log.write(evidence);
+async function withLog<T>(deps: ActorDeps, step: string, logPath: string, work: (onLines: LineSink) => Promise<T>): Promise<T> {
+  const log = deps.recorder.evidence.openLog(logPath);
+  const onLines: LineSink = (raw, stream) => {
+    const { evidence, terminal, evidenceText } = deps.filter.lines(raw);
+    log.append(`${evidenceText}\n`);
     deps.recorder.output(step, stream, evidence);
     deps.print(step, terminal, stream);
   };
   try {
-    return await deps.track(work(onLine));
+    return await deps.track(work(onLines));
   } finally {
     deps.recorder.flushOutput();
-    log.flush();
-    await new Promise<void>((done) => log.stream.end(done));
+    log.close();
   }
 }
 
@@ -57,7 +56,7 @@ export function execute(deps: ActorDeps, input: CommandInput, signal?: AbortSign
   const cwd = resolve(deps.planDir, input.command.cwd ?? '.');
   deps.checkpoint();
   deps.recorder.event('command.start', { name: input.name, kind: input.kind, argv: input.command.run, cwd, log: logPath }, true);
-  return withLog(deps, input.name, logPath, async (onLine) => {
+  return withLog(deps, input.name, logPath, async (onLines) => {
     const record = await runCommand({
       name: input.name,
       argv: input.command.run,
@@ -65,7 +64,7 @@ export function execute(deps: ActorDeps, input: CommandInput, signal?: AbortSign
       timeoutMs: durationMs(input.command.timeout, DEFAULT_TIMEOUT_MS),
       env: { ...deps.env, WARROOM_STEP: input.name },
       log: logPath,
-      onLine,
+      onLines,
       // Resume looks for this group: a step that outlived a killed session must not be started twice unknowingly.
       onSpawn: (pgid) => deps.recorder.event('command.spawned', { name: input.name, pgid }, true),
       ...(signal ? { signal } : {}),
@@ -86,11 +85,11 @@ async function runOneCheck(deps: ActorDeps, stage: string, check: Check, signal?
   const step = `${stage}-${slug(check.name)}`;
   const logPath = `logs/${step}.log`;
   deps.recorder.event('check.start', { stage, name: check.name });
-  const result = await withLog(deps, step, logPath, (onLine) =>
+  const result = await withLog(deps, step, logPath, (onLines) =>
     runCheck(check, {
       cwd: resolve(deps.planDir, ('cwd' in check && check.cwd) || '.'),
       env: { ...deps.env, WARROOM_STEP: step },
-      log: (line) => onLine(line, 'stdout'),
+      log: (lines) => onLines(lines, 'stdout'),
       logPath,
       ...(signal ? { signal } : {}),
     }),

@@ -62,10 +62,10 @@ export class Recorder {
   }
 
   /** Output lines are journaled in batches: one event per line would double the cost of a flood. */
-  output(step: string, stream: OutputStream, line: string): void {
+  output(step: string, stream: OutputStream, lines: readonly string[]): void {
     if (this.pending && (this.pending.step !== step || this.pending.stream !== stream || this.pending.lines.length >= OUTPUT_BATCH)) this.flushOutput();
     this.pending ??= { step, stream, lines: [] };
-    this.pending.lines.push(line);
+    for (const line of lines) this.pending.lines.push(line);
   }
 
   flushOutput(): void {

@@ -32,7 +32,7 @@ export interface SessionOptions {
   stateDir: string;
   answers: ApprovalEntry[];
   operator: string;
-  /** Where plain lines go (headless), or nowhere when a console shows the tails. */
+  /** Where plain lines go (headless; several joined by `\n`), or nowhere when a console shows the tails. */
   print?: (line: string) => void;
   env: NodeJS.ProcessEnv;
   /** `resume --on-interrupted`: what to do with a command that was running when the session died (default: halt and ask). */
@@ -136,9 +136,10 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
       },
       recorder,
       filter,
-      print: (step, line, stream) => {
-        output.push({ step, stream, text: line });
-        print(`${step} | ${line}`);
+      print: (step, lines, stream) => {
+        for (const text of lines.length > OUTPUT_TAIL ? lines.slice(-OUTPUT_TAIL) : lines) output.push({ step, stream, text });
+        output.passed(Math.max(0, lines.length - OUTPUT_TAIL));
+        print(`${step} | ${lines.join(`\n${step} | `)}`);
       },
       track,
       checkpoint: () => checkpoint(),

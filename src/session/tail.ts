@@ -19,6 +19,13 @@ export class RingTail<T> implements LineTail<T> {
     this.version += 1;
   }
 
+  /** Counts items that went by without being kept (a batch longer than the ring). */
+  passed(count: number): void {
+    if (count === 0) return;
+    this.total += count;
+    this.version += 1;
+  }
+
   tail(count: number): readonly T[] {
     const ordered = this.start === 0 ? this.items : [...this.items.slice(this.start), ...this.items.slice(0, this.start)];
     return ordered.slice(Math.max(0, ordered.length - count));

@@ -128,7 +128,7 @@ describe('hostile output, on the console', () => {
 
     const filter = createOutputFilter({ values: [expectations.env.value], patterns: expectations.patterns });
     const terminal: string[] = [];
-    const splitter = new LineSplitter((line) => terminal.push(filter(line).terminal));
+    const splitter = new LineSplitter((lines) => terminal.push(...filter.lines(lines).terminal));
     for (const bytes of [corpus.secrets, corpus.clean, corpus.escapes]) splitter.write(bytes);
     splitter.flush();
     expect(terminal.map((line) => line.replace(SGR, ''))).toEqual(expectedLines);

@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 function context(lines: string[] = []) {
-  return { cwd: dir, env: { SERVICE: 'checkout' }, log: (line: string) => lines.push(line) };
+  return { cwd: dir, env: { SERVICE: 'checkout' }, log: (batch: readonly string[]) => lines.push(...batch) };
 }
 
 const httpCheck = (url: string, extra: Partial<{ expectStatus: number; maxLatencyMs: number; timeout: string }> = {}): Check => ({

@@ -21,7 +21,7 @@ async function script(name: string, body: string): Promise<string> {
 }
 
 function request(argv: string[], overrides: Partial<CommandRequest> = {}): CommandRequest {
-  return { name: 'step', argv, cwd: dir, timeoutMs: 30_000, log: 'logs/step.log', onLine: () => {}, ...overrides };
+  return { name: 'step', argv, cwd: dir, timeoutMs: 30_000, log: 'logs/step.log', onLines: () => {}, ...overrides };
 }
 
 /** A zombie or a missing /proc entry both mean the process is gone. */
@@ -49,10 +49,12 @@ describe('runCommand', () => {
     const seen: Array<[string, OutputStream]> = [];
     const record = await runCommand(
       request(argv, {
-        onLine: (line, stream) => {
-          seen.push([line, stream]);
-          // Only a streamed line can open the gate the script waits on.
-          if (line === 'ready') void writeFile(gate, '');
+        onLines: (lines, stream) => {
+          for (const line of lines) {
+            seen.push([line, stream]);
+            // Only a streamed line can open the gate the script waits on.
+            if (line === 'ready') void writeFile(gate, '');
+          }
         },
       }),
     );
@@ -67,7 +69,7 @@ describe('runCommand', () => {
   it('joins lines written in pieces, including a split multi-byte character', async () => {
     const argv = [await script('pieces.sh', `printf 'hel'; sleep 0.1; printf 'lo\\nwor'; sleep 0.1; printf '\\xc3'; sleep 0.1; printf '\\xa9ld'`)];
     const lines: string[] = [];
-    await runCommand(request(argv, { onLine: (line) => lines.push(line) }));
+    await runCommand(request(argv, { onLines: (batch) => lines.push(...batch) }));
     expect(lines).toEqual(['hello', 'woréld']);
   });
 
@@ -79,7 +81,7 @@ describe('runCommand', () => {
 
   it('passes the plan environment on top of the inherited one', async () => {
     const lines: string[] = [];
-    await runCommand(request(['bash', '-c', 'echo "$TAG $HOME"'], { env: { TAG: 'v2.4.0' }, onLine: (line) => lines.push(line) }));
+    await runCommand(request(['bash', '-c', 'echo "$TAG $HOME"'], { env: { TAG: 'v2.4.0' }, onLines: (batch) => lines.push(...batch) }));
     expect(lines).toEqual([`v2.4.0 ${process.env.HOME ?? ''}`]);
   });
 
@@ -102,7 +104,7 @@ describe('runCommand', () => {
     const controller = new AbortController();
     const argv = [await script('abortable.sh', 'echo started\nsleep 300')];
     const record = await runCommand(
-      request(argv, { signal: controller.signal, onLine: (line) => line === 'started' && controller.abort() }),
+      request(argv, { signal: controller.signal, onLines: (lines) => lines.includes('started') && controller.abort() }),
     );
     expect(record).toMatchObject({ aborted: true, timedOut: false, exitCode: null, error: 'aborted' });
   });
@@ -132,7 +134,7 @@ describe('runCommand', () => {
     const pidFile = join(dir, 'daemon.pid');
     const argv = [await script('daemon.sh', `sleep 300 &\necho $! > "${pidFile}"\necho started`)];
     const lines: string[] = [];
-    const record = await runCommand(request(argv, { onLine: (line) => lines.push(line) }));
+    const record = await runCommand(request(argv, { onLines: (batch) => lines.push(...batch) }));
     expect(record).toMatchObject({ exitCode: 0, timedOut: false });
     expect(lines).toEqual(['started']);
     process.kill(Number(await readFile(pidFile, 'utf8')), 'SIGKILL');
@@ -143,9 +145,9 @@ describe('runCommand', () => {
     let last = '';
     const record = await runCommand(
       request(['seq', '1', '200000'], {
-        onLine: (line) => {
-          count += 1;
-          last = line;
+        onLines: (lines) => {
+          count += lines.length;
+          last = lines.at(-1) ?? last;
         },
       }),
     );

@@ -5,7 +5,7 @@ import { LineSplitter, MAX_LINE_LENGTH, batchedLines } from '../../src/runner/li
 
 function split(chunks: Buffer[]): string[] {
   const lines: string[] = [];
-  const splitter = new LineSplitter((line) => lines.push(line));
+  const splitter = new LineSplitter((batch) => lines.push(...batch));
   for (const chunk of chunks) splitter.write(chunk);
   splitter.flush();
   return lines;
@@ -61,7 +61,7 @@ describe('LineSplitter', () => {
 
   it('does not keep more than one piece of an endless line in memory', () => {
     const pieces: string[] = [];
-    const splitter = new LineSplitter((line) => pieces.push(line));
+    const splitter = new LineSplitter((batch) => pieces.push(...batch));
     const chunk = Buffer.from('y'.repeat(10_000));
     for (let i = 0; i < 100; i += 1) splitter.write(chunk);
     expect(pieces.length).toBe(Math.floor(1_000_000 / MAX_LINE_LENGTH));

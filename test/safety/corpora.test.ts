@@ -8,7 +8,10 @@ import { corpusBytes, EVIDENCE_CONTROL, expectations, forbiddenSecrets, HAS_SGR,
 function filtered(bytes: Buffer): Array<FilteredLine & { raw: string }> {
   const filter = createOutputFilter({ values: [expectations.env.value], patterns: expectations.patterns });
   const lines: Array<FilteredLine & { raw: string }> = [];
-  const splitter = new LineSplitter((raw) => lines.push({ raw, ...filter(raw) }));
+  const splitter = new LineSplitter((batch) => {
+    const { evidence, terminal } = filter.lines(batch);
+    batch.forEach((raw, i) => lines.push({ raw, evidence: evidence[i]!, terminal: terminal[i]! }));
+  });
   splitter.write(bytes);
   splitter.flush();
   return lines;

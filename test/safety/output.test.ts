@@ -11,11 +11,14 @@ const FORBIDDEN = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/;
 const SGR = /\x1b\[[0-9;:]*m/g;
 const OPTIONS: MaskOptions = { values: ['plan-secret-value'], patterns: ['corp-[0-9]{6}'] };
 
-/** The session's output path: bytes in chunks, the line splitter, then the filter. */
+/** The session's output path: bytes in chunks, the line splitter, then the filter a batch at a time. */
 function filterChunks(chunks: Buffer[], options = OPTIONS): FilteredLine[] {
   const filter = createOutputFilter(options);
   const lines: FilteredLine[] = [];
-  const splitter = new LineSplitter((line) => lines.push(filter(line)));
+  const splitter = new LineSplitter((batch) => {
+    const { evidence, terminal } = filter.lines(batch);
+    batch.forEach((_, i) => lines.push({ evidence: evidence[i]!, terminal: terminal[i]! }));
+  });
   for (const chunk of chunks) splitter.write(chunk);
   splitter.flush();
   return lines;

@@ -40,7 +40,7 @@ describe('a secret split across two writes of a child process', () => {
       cwd: dir,
       timeoutMs: 30_000,
       log: 'logs/split.log',
-      onLine: (line, stream) => seen.push([stream, filter(line).evidence]),
+      onLines: (lines, stream) => seen.push(...filter.lines(lines).evidence.map((text): [string, string] => [stream, text])),
     });
     expect(record.exitCode).toBe(0);
     expect(seen).toEqual([

@@ -20,10 +20,12 @@ export async function readCommandMetric(
     timeoutMs,
     env: ctx.env,
     log: '',
-    onLine: (line, stream) => {
-      if (line.trim() === '') return;
-      if (stream === 'stdout') lastOutput = line.trim();
-      else lastError = line.trim();
+    onLines: (lines, stream) => {
+      for (const line of lines) {
+        if (line.trim() === '') continue;
+        if (stream === 'stdout') lastOutput = line.trim();
+        else lastError = line.trim();
+      }
     },
     signal: ctx.signal,
   });

@@ -1,0 +1,116 @@
+// A quick screen in front of the masker and the sanitiser. Most output lines hold no
+// secret and no control character, and for those the filter gives back the line itself;
+// running every detector's hint on each of a million lines costs more than the step's
+// own work. The screen reads a block of lines once and names the lines that might need
+// more: it may name too many (the filter then finds nothing to do), never too few.
+//
+// How: every hint the masker uses contains one of a few literal keys (`AKIA`, `token`,
+// `-----BEGIN`, a plan secret's value…). A line can only match a hint if it holds one
+// trigram of a key, case folded, so a table of those trigrams and one pass over the
+// characters is enough. Control characters (C0 but tab, DEL, C1) always count.
+
+/** Value of a character in a trigram: ASCII letters folded, controls 0, anything past Latin-1 1. */
+const CHAR_VALUE = (() => {
+  const table = new Uint8Array(256);
+  for (let code = 0; code < 256; code += 1) {
+    const control = (code < 0x20 && code !== 0x09 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f);
+    table[code] = control ? 0 : code >= 0x41 && code <= 0x5a ? code + 0x20 : code;
+  }
+  return table;
+})();
+const BEYOND_LATIN1 = 1;
+const CONTROL = 0;
+const NEWLINE = 0x0a;
+const TRIGRAMS = 1 << 24;
+
+/**
+ * A URL's `://` is screened further: only an `@` in its authority (a user and password)
+ * makes the line a candidate, because nearly every line of a health log holds a URL.
+ */
+export const URL_KEY = '://';
+const URL_TRIGRAM = (0x3a << 16) | (0x2f << 8) | 0x2f;
+
+/** How common a folded character is in log text: the rarest trigram of a key is the one screened. */
+function commonness(code: number): number {
+  const char = String.fromCharCode(code);
+  if ('etaoinshr 0123456789'.includes(char)) return 3;
+  if ('dlcumwfgypb./:-_'.includes(char)) return 2;
+  return 1;
+}
+
+function trigramOf(values: number[], at: number): number {
+  return (values[at]! << 16) | (values[at + 1]! << 8) | values[at + 2]!;
+}
+
+function valuesOf(key: string): number[] {
+  return [...key].map((char) => {
+    const code = char.charCodeAt(0);
+    return code < 256 ? CHAR_VALUE[code]! : BEYOND_LATIN1;
+  });
+}
+
+export class LineScreen {
+  private readonly bits = new Uint8Array(TRIGRAMS / 8);
+
+  /** `keys`: literal texts, at least 3 characters, one of which every line worth a closer look holds. */
+  constructor(keys: Iterable<string>) {
+    // Any trigram ending in a control character: such a line always needs the sanitiser.
+    for (let prefix = 0; prefix < 1 << 16; prefix += 1) this.set((prefix << 8) | CONTROL);
+    for (const key of keys) {
+      const values = valuesOf(key);
+      if (values.length < 3) throw new Error(`screen key shorter than 3 characters: ${JSON.stringify(key)}`);
+      if (key === URL_KEY) {
+        this.set(URL_TRIGRAM);
+        continue;
+      }
+      let best = 0;
+      let bestScore = Number.POSITIVE_INFINITY;
+      for (let at = 0; at + 3 <= values.length; at += 1) {
+        const score = commonness(values[at]!) + commonness(values[at + 1]!) + commonness(values[at + 2]!);
+        if (score < bestScore) {
+          best = at;
+          bestScore = score;
+        }
+      }
+      this.set(trigramOf(values, best));
+    }
+  }
+
+  private set(trigram: number): void {
+    this.bits[trigram >> 3]! |= 1 << (trigram & 7);
+  }
+
+  /**
+   * Offsets in `block` (lines joined by `\n`) of one character in each line that may
+   * need masking or sanitising, in order, at most one per line.
+   */
+  hits(block: string): number[] {
+    const hits: number[] = [];
+    const bits = this.bits;
+    const length = block.length;
+    let trigram = 0;
+    for (let i = 0; i < length; i += 1) {
+      const code = block.charCodeAt(i);
+      trigram = ((trigram << 8) | (code < 256 ? CHAR_VALUE[code]! : BEYOND_LATIN1)) & (TRIGRAMS - 1);
+      if (((bits[trigram >> 3]! >> (trigram & 7)) & 1) === 0) continue;
+      if (trigram === URL_TRIGRAM && !credentialsFollow(block, i + 1)) continue;
+      hits.push(i);
+      // The rest of this line has nothing more to tell.
+      const next = block.indexOf('\n', i);
+      if (next === -1) break;
+      i = next;
+      trigram = NEWLINE;
+    }
+    return hits;
+  }
+}
+
+/** After `://`: an `@` before the authority ends (space, tab, `/`, line end). */
+function credentialsFollow(block: string, from: number): boolean {
+  for (let i = from; i < block.length; i += 1) {
+    const code = block.charCodeAt(i);
+    if (code === 0x40) return true;
+    if (code === 0x20 || code === 0x09 || code === 0x2f || code === NEWLINE) return false;
+  }
+  return false;
+}

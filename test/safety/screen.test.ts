@@ -1,0 +1,99 @@
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { MaskOptions } from '../../src/safety/mask.js';
+import { createOutputFilter } from '../../src/safety/output.js';
+import { LineScreen } from '../../src/safety/screen.js';
+import { hostileOutput, plantedSecret, privateKeyBlock, secretValue, surroundingWords, terminalText } from './arbitraries.js';
+
+// The batch path skips the lines the screen passes: it must give exactly what the
+// filter gives line by line, whatever the lines are.
+
+/** Plan patterns that read across a line's end in a block: anchors, lookarounds, `\s`. */
+const PATTERNS = ['corp-[0-9]{6}', '^ckt_[a-z]{4,}$', 'stage\\s+key[0-9]+', '(?<![a-z])tok[0-9]{3}', 'end[0-9]+(?!\\s)', 'zz[^q]*yy'];
+
+function lineByLine(batch: string[], options: MaskOptions) {
+  const filter = createOutputFilter(options);
+  const filtered = batch.map((line) => filter(line));
+  return { evidence: filtered.map((f) => f.evidence), terminal: filtered.map((f) => f.terminal) };
+}
+
+function batched(batches: string[][], options: MaskOptions) {
+  const filter = createOutputFilter(options);
+  const evidence: string[] = [];
+  const terminal: string[] = [];
+  for (const batch of batches) {
+    const filtered = filter.lines(batch);
+    expect(filtered.evidenceText).toBe(filtered.evidence.join('\n'));
+    evidence.push(...filtered.evidence);
+    terminal.push(...filtered.terminal);
+  }
+  return { evidence, terminal };
+}
+
+const patternLine = fc.oneof(
+  fc.stringMatching(/^(?:corp-[0-9]{6}|ckt_[a-z]{4,8}|stage|key[0-9]{1,3}|tok[0-9]{3}|end[0-9]{1,3}|zz|yy|q| )*$/),
+  fc.constantFrom('ckt_abcdef', 'stage', 'key12 rest', 'atok123', 'tok123', 'end42', 'end42 ', 'zz start', 'middle', 'yy end'),
+);
+
+const outputLines = fc.array(
+  fc.oneof(
+    { weight: 3, arbitrary: fc.tuple(surroundingWords, plantedSecret, surroundingWords).map(([before, secret, after]) => `${before} ${secret.text} ${after}`) },
+    { weight: 3, arbitrary: surroundingWords },
+    { weight: 2, arbitrary: patternLine },
+    { weight: 2, arbitrary: terminalText.map((text) => text.replace(/\n/g, ' ')) },
+    { weight: 1, arbitrary: privateKeyBlock.map((block) => block.lines).chain((lines) => fc.constant(lines.join('\n'))) },
+    { weight: 1, arbitrary: hostileOutput.map((text) => text.replace(/\r?\n$/, '')) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 30 }) },
+  ),
+  { maxLength: 30 },
+).map((parts) => parts.join('\n').split(/\r?\n/));
+
+/** Cuts `lines` into consecutive batches at the given points. */
+const inBatches = (lines: string[], cuts: number[]): string[][] => {
+  const points = [...new Set(cuts.map((cut) => cut % (lines.length + 1)))].sort((a, b) => a - b);
+  return [...points, lines.length].map((point, i) => lines.slice(i === 0 ? 0 : points[i - 1], point));
+};
+
+describe('filter.lines: the screened batch path', () => {
+  it('gives what the filter gives line by line, however the lines are batched (property)', () => {
+    fc.assert(
+      fc.property(outputLines, fc.array(fc.nat(), { maxLength: 5 }), secretValue, (lines, cuts, value) => {
+        const options: MaskOptions = { values: [value, 'plan-secret-value'], patterns: PATTERNS };
+        expect(batched(inBatches(lines, cuts), options)).toEqual(lineByLine(lines, options));
+      }),
+      { numRuns: 1_500 },
+    );
+  });
+
+  it('gives what the filter gives line by line on the hostile corpora', () => {
+    const expectations = JSON.parse(readFileSync('fixtures/corpora/expectations.json', 'utf8')) as { env: { value: string }; patterns: string[] };
+    const options: MaskOptions = { values: [expectations.env.value], patterns: expectations.patterns };
+    for (const corpus of ['clean.log', 'escapes.log', 'secrets.log']) {
+      const lines = readFileSync(`fixtures/corpora/${corpus}`, 'utf8').split(/\r?\n/);
+      expect(batched([lines], options)).toEqual(lineByLine(lines, options));
+    }
+  });
+
+  it('follows a private key block across batches', () => {
+    const lines = ['-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7', 'ordinary line', 'QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB', '-----END PRIVATE KEY-----', 'after'];
+    const filtered = batched([lines.slice(0, 1), lines.slice(1, 3), lines.slice(3)], { values: [], patterns: [] });
+    expect(filtered.evidence).toEqual(['[masked:private-key]', '[masked:private-key]', 'ordinary line', '[masked:private-key]', '-----END PRIVATE KEY-----', 'after']);
+  });
+});
+
+describe('LineScreen', () => {
+  const screen = new LineScreen(['token', 'AKIA', '://']);
+
+  it('passes ordinary log lines without a second look', () => {
+    const block = ['2026-03-02T02:00:00Z INFO rollout canary-10 ready 3/3', 'GET http://10.0.0.1:8080/healthz -> 200', 'pulled registry.internal/app@sha256:0f3a'].join('\n');
+    expect(screen.hits(block)).toEqual([]);
+  });
+
+  it('names each line holding a key, a control character or a URL with credentials, once', () => {
+    const lines = ['plain', 'a TOKEN here and token again', 'plain', 'colour \x1b[31mred', 'key AKIAEXAMPLE', 'https://deploy:hunter2@git.internal/app', 'tab\tis fine'];
+    const block = lines.join('\n');
+    const hitLines = screen.hits(block).map((offset) => block.slice(0, offset).split('\n').length - 1);
+    expect(hitLines).toEqual([1, 3, 4, 5]);
+  });
+});
