@@ -13,7 +13,7 @@ import { resumeCommandFor, type Restored } from '../session/restore.js';
 import type { SessionOptions } from '../session/session.js';
 import type { Plan } from '../plan/schema.js';
 import { EXIT } from './exit-codes.js';
-import { batchedLines } from '../runner/lines.js';
+import { BlockPrinter } from '../runner/lines.js';
 import { writeLine, type CliIo } from './io.js';
 
 export interface RunRequest {
@@ -114,9 +114,9 @@ export async function driveSession(options: SessionOptions, headless: boolean, i
     return result.exitCode;
   }
   // Headless lines in blocks: a step that floods output must not cost one write call a line.
-  const lines = batchedLines(io.stdout);
-  const result = await runHeadlessSession({ ...options, print: lines.write }, restored);
-  lines.flush();
+  const printer = new BlockPrinter(io.stdout);
+  const result = await runHeadlessSession({ ...options, print: printer }, restored);
+  printer.flush();
   writeLine(io.stdout, `warroom: session ${result.sessionId} ended ${result.outcome} (${result.state}), exit ${result.exitCode}. Evidence: ${evidenceDir}`);
   if (result.exitCode === 2 && !result.final) writeLine(io.stdout, `warroom: to continue: ${resumeCommandFor(join(options.stateDir, result.sessionId))}`);
   return result.exitCode;

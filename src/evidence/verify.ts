@@ -3,6 +3,7 @@ import { lstat, open, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GENESIS, sha256, type JournalEntry } from '../journal/journal.js';
+import { isLogPath, isOutputRange, rangeProblem, type OutputRange } from '../journal/output.js';
 import { listZipEntries, openZipEntry, readCapped, unsafeEntry, type ZipEntry } from '../probes/zip.js';
 import { JOURNAL } from './files.js';
 import { digest, listEvidence, MANIFEST, manifestSchema, type Manifest, type ManifestFile } from './manifest.js';
@@ -33,6 +34,8 @@ interface EvidenceSource {
 
 const ZIP_MAGIC = [0x04034b50, 0x06054b50];
 const MANIFEST_CAP = 16 * 1024 * 1024;
+/** A step log read to check the output ranges the journal vouches for. */
+const MAX_LOG_BYTES = 1024 * 1024 * 1024;
 
 export async function verifyEvidence(target: string): Promise<VerifyReport> {
   const source = (await isFolder(target)) ? await folderSource(target) : await zipSource(target);
@@ -159,6 +162,7 @@ async function checkJournal(source: EvidenceSource, problems: string[]): Promise
     const chain = await followChain(await source.open(JOURNAL));
     if (chain.brokenAt) problems.push(`${JOURNAL} line ${chain.brokenAt.line}: ${chain.brokenAt.reason}`);
     else if (chain.lines === 0) problems.push(`${JOURNAL}: no events`);
+    await checkRanges(source, chain.ranges, problems);
     return chain.lines;
   } catch (error) {
     problems.push(`${JOURNAL}: unreadable (${(error as Error).message})`);
@@ -170,9 +174,10 @@ async function checkJournal(source: EvidenceSource, problems: string[]): Promise
  * readJournal's rules over a stream, hashing each line's exact bytes as written
  * (no decoding, no CR stripping), so a deleted line breaks the chain at the line after it.
  */
-async function followChain(stream: Readable): Promise<{ lines: number; brokenAt?: { line: number; reason: string } }> {
+async function followChain(stream: Readable): Promise<{ lines: number; ranges: Array<JournalEntry<OutputRange>>; brokenAt?: { line: number; reason: string } }> {
   let prev = GENESIS;
   let lines = 0;
+  const ranges: Array<JournalEntry<OutputRange>> = [];
   const check = (bytes: Buffer): string | undefined => {
     let entry: Partial<JournalEntry>;
     try {
@@ -183,6 +188,7 @@ async function followChain(stream: Readable): Promise<{ lines: number; brokenAt?
     if (typeof entry !== 'object' || entry === null) return 'not a JSON object';
     if (entry.prev !== prev) return 'prev does not match the previous line';
     if (entry.seq !== lines + 1) return `seq ${String(entry.seq)}, expected ${lines + 1}`;
+    if (isOutputRange(entry as JournalEntry)) ranges.push(entry as JournalEntry<OutputRange>);
     prev = sha256(bytes);
     lines += 1;
     return undefined;
@@ -193,7 +199,7 @@ async function followChain(stream: Readable): Promise<{ lines: number; brokenAt?
     for (let end = chunk.indexOf(0x0a); end >= 0; end = chunk.indexOf(0x0a, start)) {
       pending.push(chunk.subarray(start, end));
       const reason = check(Buffer.concat(pending));
-      if (reason) return { lines, brokenAt: { line: lines + 1, reason } };
+      if (reason) return { lines, ranges, brokenAt: { line: lines + 1, reason } };
       pending = [];
       start = end + 1;
     }
@@ -201,5 +207,18 @@ async function followChain(stream: Readable): Promise<{ lines: number; brokenAt?
   }
   // A last line without its newline still counts, as it does for readJournal.
   const reason = pending.length > 0 ? check(Buffer.concat(pending)) : undefined;
-  return reason ? { lines, brokenAt: { line: lines + 1, reason } } : { lines };
+  return reason ? { lines, ranges, brokenAt: { line: lines + 1, reason } } : { lines, ranges };
+}
+
+/** Output the journal holds by reference must still be in the step's log, byte for byte. */
+async function checkRanges(source: EvidenceSource, ranges: Array<JournalEntry<OutputRange>>, problems: string[]): Promise<void> {
+  const logs = new Map<string, Buffer | undefined>();
+  for (const { seq, data: range } of ranges) {
+    if (!logs.has(range.log)) {
+      const readable = isLogPath(range.log) && source.entries.get(range.log) === 'file';
+      logs.set(range.log, readable ? await readCapped(await source.open(range.log), MAX_LOG_BYTES).catch(() => undefined) : undefined);
+    }
+    const problem = rangeProblem(range, logs.get(range.log));
+    if (problem) problems.push(`${JOURNAL} line ${seq}: output at ${range.offset}+${range.bytes} bytes: ${problem}`);
+  }
 }

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { LineEncoder } from '../runner/lines.js';
 
 // Evidence files are written whole or not at all (temp file, fsync, rename),
 // readable by the owner and group only (SPEC section 10).
@@ -49,11 +50,11 @@ export class EvidenceDir {
 /**
  * A file written at its end in blocks, synchronously like the journal: a block is on its
  * way to the disk before the next output is read, and no queue of pending writes grows
- * in memory while a step floods. Text is encoded into one reused buffer.
+ * in memory while a step floods. Lines are encoded into one reused buffer.
  */
 export class AppendFile {
   private readonly fd: number;
-  private scratch = Buffer.alloc(0);
+  private readonly encoder = new LineEncoder();
   /** Bytes in the file: where the next block starts. */
   size: number;
 
@@ -62,11 +63,10 @@ export class AppendFile {
     this.size = fstatSync(this.fd).size;
   }
 
-  /** Appends `text` as UTF-8; returns the bytes written, valid until the next append. */
-  append(text: string): Buffer {
-    // UTF-8 takes at most 3 bytes for each UTF-16 code unit.
-    if (this.scratch.length < text.length * 3) this.scratch = Buffer.allocUnsafeSlow(Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(text.length * 3))));
-    const bytes = this.scratch.subarray(0, this.scratch.write(text));
+  /** Appends the lines, each with its newline, as UTF-8; returns the bytes written, valid until the next append. */
+  appendLines(lines: readonly string[]): Buffer {
+    for (const line of lines) this.encoder.add(line);
+    const bytes = this.encoder.take();
     for (let written = 0; written < bytes.length; ) written += writeSync(this.fd, bytes, written);
     this.size += bytes.length;
     return bytes;

@@ -21,6 +21,8 @@ export class Journal {
   private fd: number;
   private seq: number;
   private prev: string;
+  /** Each line is encoded once, into this reused buffer, then written and hashed from it. */
+  private scratch = Buffer.allocUnsafeSlow(64 * 1024);
 
   private constructor(fd: number, seq: number, prev: string) {
     this.fd = fd;
@@ -48,10 +50,14 @@ export class Journal {
   append<T>(type: string, data: T, durable = false, at: Date = new Date()): JournalEntry<T> {
     const entry: JournalEntry<T> = { seq: this.seq + 1, ts: at.toISOString(), type, prev: this.prev, data };
     const line = JSON.stringify(entry);
-    writeSync(this.fd, `${line}\n`);
+    // UTF-8 takes at most 3 bytes for each UTF-16 code unit, and one more for the newline.
+    if (this.scratch.length < line.length * 3 + 1) this.scratch = Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(line.length * 3 + 1)));
+    const length = this.scratch.write(line);
+    this.scratch[length] = 0x0a;
+    for (let written = 0; written <= length; ) written += writeSync(this.fd, this.scratch, written, length + 1 - written);
     if (durable) fsyncSync(this.fd);
     this.seq = entry.seq;
-    this.prev = sha256(line);
+    this.prev = sha256(this.scratch.subarray(0, length));
     return entry;
   }
 

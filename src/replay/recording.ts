@@ -1,11 +1,13 @@
 import { open, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { JOURNAL } from '../evidence/files.js';
 import { GENESIS, sha256, type JournalEntry } from '../journal/journal.js';
+import { isLogPath, isOutputRange, withRangesRead } from '../journal/output.js';
 import { listZipEntries, openZipEntry, readCapped } from '../probes/zip.js';
 
 // A recording is a session's journal: journal.jsonl itself, the evidence folder
-// holding it, or the evidence zip (read where it lies, never extracted).
+// holding it, or the evidence zip (read where it lies, never extracted). Output the
+// journal holds by reference is read from the step logs beside it.
 
 /** The recording cannot be read or is not a journal: bad input, exit 3. */
 export class RecordingError extends Error {}
@@ -88,7 +90,10 @@ export async function loadRecording(path: string, force = false): Promise<Record
   });
   let source: string;
   let bytes: Buffer;
+  /** Reads an evidence file beside the journal (a step's log), if it is there. */
+  let readBeside: (name: string) => Promise<Buffer | undefined> = (name) => readFile(join(dirname(path), name)).catch(() => undefined);
   if (info.isDirectory()) {
+    readBeside = (name) => readFile(join(path, name)).catch(() => undefined);
     source = join(path, JOURNAL);
     bytes = await readFile(source).catch(() => {
       throw new RecordingError(`no ${JOURNAL} in this folder: not an evidence folder`);
@@ -105,13 +110,24 @@ export async function loadRecording(path: string, force = false): Promise<Record
       if (error instanceof RecordingError) throw error;
       throw new RecordingError(`cannot read ${JOURNAL} from the zip (${(error as Error).message})`);
     }
+    readBeside = async (name) => {
+      const log = listing.entries.find((e) => e.name === name);
+      return log ? readCapped(await openZipEntry(path, log), MAX_JOURNAL_BYTES).catch(() => undefined) : undefined;
+    };
   } else if (info.isFile()) {
     source = path;
     bytes = await readFile(path);
   } else {
     throw new RecordingError('not a journal, an evidence folder or an evidence zip');
   }
-  const { entries, lines, brokenAt } = parseJournal(bytes, force);
+  const parsed = parseJournal(bytes, force);
+  const { lines, brokenAt } = parsed;
+  // Past a step's first megabyte, output is journaled by reference to its log: read from the log beside the journal.
+  const logs = new Map<string, Buffer | undefined>();
+  for (const entry of parsed.entries) {
+    if (isOutputRange(entry) && isLogPath(entry.data.log) && !logs.has(entry.data.log)) logs.set(entry.data.log, await readBeside(entry.data.log));
+  }
+  const entries = logs.size === 0 ? parsed.entries : withRangesRead(parsed.entries, (log) => logs.get(log));
   const recording: Recording = { source, entries, sha256: sha256(bytes), lines, ...(brokenAt ? { brokenAt } : {}) };
   if (brokenAt && !force) return recording;
   if (entries.length === 0) throw new RecordingError(`${source}: the journal is empty`);

@@ -1,3 +1,4 @@
+import { fstatSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
 /**
@@ -94,33 +95,106 @@ function pieceEnd(text: string, start: number): number {
   return last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
 }
 
-const BATCH_BYTES = 64 * 1024;
+const BLOCK_BYTES = 64 * 1024;
+
+/**
+ * Lines encoded as UTF-8 into one reused buffer, each after an optional prefix and before
+ * a newline. Line by line, so a masked line's `…` (or any character past Latin-1) does
+ * not turn a whole block of text into the slow two-byte kind before it is encoded.
+ */
+export class LineEncoder {
+  private buffer = Buffer.allocUnsafeSlow(BLOCK_BYTES * 2);
+  /** Bytes encoded since the last take(). */
+  used = 0;
+
+  add(text: string, prefix = ''): void {
+    // UTF-8 takes at most 3 bytes for each UTF-16 code unit.
+    const room = (prefix.length + text.length) * 3 + 1;
+    if (this.used + room > this.buffer.length) {
+      const larger = Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(this.used + room)));
+      this.buffer.copy(larger, 0, 0, this.used);
+      this.buffer = larger;
+    }
+    if (prefix !== '') this.used += this.buffer.write(prefix, this.used);
+    this.used += this.buffer.write(text, this.used);
+    this.buffer[this.used++] = 0x0a;
+  }
+
+  /** The bytes encoded so far, valid until the next add(); starts over. */
+  take(): Buffer {
+    const bytes = this.buffer.subarray(0, this.used);
+    this.used = 0;
+    return bytes;
+  }
+}
+
+/** Where plain lines go: one line, or many after the same prefix (`deploy | `). */
+export interface Printer {
+  line(text: string): void;
+  lines(prefix: string, texts: readonly string[]): void;
+}
 
 /**
  * Lines for a stream that may be flooded (a step printing a million lines): written in
- * blocks rather than one write each, and never held longer than the current turn of
- * the event loop.
+ * blocks of 64 KiB, and never held longer than the current turn of the event loop. A
+ * file or a terminal takes the bytes in plain synchronous writes, as Node writes to them
+ * anyway; a pipe keeps its stream, whose reader may be slow.
  */
-export function batchedLines<S extends NodeJS.WritableStream>(stream: S): { stream: S; write(line: string): void; flush(): void } {
-  let pending = '';
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    if (pending === '') return;
-    const text = pending;
-    pending = '';
-    stream.write(text);
-  };
-  return {
-    stream,
-    write: (line) => {
-      pending += `${line}\n`;
-      if (pending.length >= BATCH_BYTES) flush();
-      else if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
-    },
-    flush,
-  };
+export class BlockPrinter implements Printer {
+  private readonly encoder = new LineEncoder();
+  private readonly fd: number | undefined;
+  private scheduled = false;
+
+  constructor(readonly stream: NodeJS.WritableStream) {
+    this.fd = synchronousFd(stream);
+  }
+
+  line(text: string): void {
+    this.encoder.add(text);
+    this.written();
+  }
+
+  lines(prefix: string, texts: readonly string[]): void {
+    for (const text of texts) {
+      this.encoder.add(text, prefix);
+      if (this.encoder.used >= BLOCK_BYTES) this.flush();
+    }
+    this.written();
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.encoder.used === 0) return;
+    const bytes = this.encoder.take();
+    // The stream keeps what it is given until it is written: its own copy, not the encoder's buffer.
+    if (this.fd === undefined) this.stream.write(Buffer.from(bytes));
+    else writeAll(this.fd, bytes);
+  }
+
+  private written(): void {
+    if (this.encoder.used >= BLOCK_BYTES) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+}
+
+function synchronousFd(stream: NodeJS.WritableStream): number | undefined {
+  const fd = (stream as { fd?: unknown }).fd;
+  if (typeof fd !== 'number') return undefined;
+  try {
+    const stats = fstatSync(fd);
+    return stats.isFile() || stats.isCharacterDevice() ? fd : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  try {
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+  } catch {
+    // Like the stream's own 'error' (EPIPE, EIO): a vanished terminal must not stop a release.
+  }
 }

@@ -13,8 +13,6 @@ export interface FilteredLine {
 export interface FilteredLines {
   evidence: readonly string[];
   terminal: readonly string[];
-  /** The evidence lines joined by `\n`. */
-  evidenceText: string;
 }
 
 export interface OutputFilter {
@@ -54,10 +52,9 @@ export function createOutputFilter(options: MaskOptions): OutputFilter {
   const lines = (batch: readonly string[]): FilteredLines => {
     const block = batch.join('\n');
     const offsets = masking.screen(block);
-    if (offsets.length === 0 && !masking.inKeyBlock) return { evidence: batch, terminal: batch, evidenceText: block };
+    if (offsets.length === 0 && !masking.inKeyBlock) return { evidence: batch, terminal: batch };
     const evidence = [...batch];
     const terminal = [...batch];
-    let changed = false;
     let next = 0;
     let lineEnd = -1;
     for (let i = 0; i < batch.length; i += 1) {
@@ -72,9 +69,8 @@ export function createOutputFilter(options: MaskOptions): OutputFilter {
       const filtered = one(line);
       evidence[i] = filtered.evidence;
       terminal[i] = filtered.terminal;
-      changed ||= filtered.evidence !== line;
     }
-    return { evidence, terminal, evidenceText: changed ? evidence.join('\n') : block };
+    return { evidence, terminal };
   };
   return Object.assign(one, { lines });
 }

@@ -38,9 +38,9 @@ const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-')
 async function withLog<T>(deps: ActorDeps, step: string, logPath: string, work: (onLines: LineSink) => Promise<T>): Promise<T> {
   const log = deps.recorder.evidence.openLog(logPath);
   const onLines: LineSink = (raw, stream) => {
-    const { evidence, terminal, evidenceText } = deps.filter.lines(raw);
-    log.append(`${evidenceText}\n`);
-    deps.recorder.output(step, stream, evidence);
+    const { evidence, terminal } = deps.filter.lines(raw);
+    const offset = log.size;
+    deps.recorder.output(step, stream, evidence, { log: logPath, offset, bytes: log.appendLines(evidence) });
     deps.print(step, terminal, stream);
   };
   try {

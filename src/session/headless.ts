@@ -29,7 +29,7 @@ export function isPrompt(snapshot: ReleaseSnapshot): boolean {
 export function runHeadlessSession(options: SessionOptions, restored?: Restored): Promise<SessionResult> {
   const session = startSession(options, restored);
   const prefix = options.plan.announce.prefix;
-  const print = options.print ?? (() => {});
+  const print = (text: string) => options.print?.line(text);
 
   session.onStateChange((snapshot) => {
     if (snapshot.status === 'done') return void session.end();
@@ -84,5 +84,5 @@ function refused(session: Session, event: SessionEvent): void {
       : event.type === 'ACKNOWLEDGE'
         ? `freeze acknowledgement by ${event.acknowledgement.name} (${event.acknowledgement.role})`
         : event.type;
-  session.options.print?.(`[${prefix} REFUSED] ${who}: not accepted by the plan (role, stakeholder or separation of duties)`);
+  session.options.print?.line(`[${prefix} REFUSED] ${who}: not accepted by the plan (role, stakeholder or separation of duties)`);
 }

@@ -3,14 +3,29 @@ import { COMMUNICATION_LOG, JOURNAL, artifactPath } from '../evidence/files.js';
 import { renderArtifact } from '../evidence/render/index.js';
 import { EvidenceDir } from '../evidence/writer.js';
 import { readManualValidations } from '../evidence/manual-log.js';
+import { createHash, type Hash } from 'node:crypto';
 import { Journal, sha256, type JournalEntry } from '../journal/journal.js';
+import { INLINE_OUTPUT_BYTES, OUTPUT, OUTPUT_RANGE, type OutputBatch, type OutputRange } from '../journal/output.js';
 import type { OutputStream } from '../runner/types.js';
 
 // The one place where what the session does becomes evidence: the journal
 // (every event), the communication log (every announcement) and the
 // protocol's artifacts (rendered from the chart's context).
 
+/** Lines in one `output` event: one event per line would double the cost of output. */
 const OUTPUT_BATCH = 200;
+/** Bytes one `output.range` covers at most, so a crash loses at most this much of the journal's account. */
+const RANGE_MAX_BYTES = 8 * 1024 * 1024;
+
+/** Lines as they were appended to a step's log. */
+export interface LogWrite {
+  log: string;
+  offset: number;
+  /** The bytes written, valid during the call. */
+  bytes: Buffer;
+}
+
+type Pending = ({ kind: 'lines' } & OutputBatch) | ({ kind: 'range'; hash: Hash } & Omit<OutputRange, 'sha256'>);
 
 export interface RecorderOptions {
   evidenceDir: string;
@@ -24,7 +39,9 @@ export class Recorder {
   readonly evidence: EvidenceDir;
   readonly journal: Journal;
   private readonly announcements: string[] = [];
-  private pending: { step: string; stream: OutputStream; lines: string[] } | undefined;
+  private pending: Pending | undefined;
+  /** Output journaled as text so far, by log. */
+  private readonly inlined = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly options: RecorderOptions) {
@@ -38,7 +55,7 @@ export class Recorder {
   event<T>(type: string, data: T, durable = false): void {
     // session.end is the journal's last line: work still settling after it is not journaled.
     if (this.closed) return;
-    if (type !== 'output') this.flushOutput();
+    if (type !== OUTPUT) this.flushOutput();
     this.journal.append(type, data, durable);
   }
 
@@ -61,18 +78,38 @@ export class Recorder {
     this.evidence.write(COMMUNICATION_LOG, `# Communication log\n\nEvery announcement of the session, in order.\n\n${this.announcements.join('\n')}\n`);
   }
 
-  /** Output lines are journaled in batches: one event per line would double the cost of a flood. */
-  output(step: string, stream: OutputStream, lines: readonly string[]): void {
-    if (this.pending && (this.pending.step !== step || this.pending.stream !== stream || this.pending.lines.length >= OUTPUT_BATCH)) this.flushOutput();
-    this.pending ??= { step, stream, lines: [] };
-    for (const line of lines) this.pending.lines.push(line);
+  /** Output lines just appended to a step's log: journaled as text, then, past a step's first megabyte, by reference. */
+  output(step: string, stream: OutputStream, lines: readonly string[], written: LogWrite): void {
+    const inlined = this.inlined.get(written.log) ?? 0;
+    if (inlined < INLINE_OUTPUT_BYTES) {
+      this.inlined.set(written.log, inlined + written.bytes.length);
+      const pending = this.pending;
+      if (pending && (pending.kind !== 'lines' || pending.step !== step || pending.stream !== stream || pending.lines.length >= OUTPUT_BATCH)) this.flushOutput();
+      this.pending ??= { kind: 'lines', step, stream, lines: [] };
+      if (this.pending.kind === 'lines') for (const line of lines) this.pending.lines.push(line);
+      return;
+    }
+    const pending = this.pending;
+    const follows = pending?.kind === 'range' && pending.log === written.log && pending.stream === stream && pending.offset + pending.bytes === written.offset;
+    if (pending && (!follows || pending.bytes >= RANGE_MAX_BYTES)) this.flushOutput();
+    if (this.pending?.kind !== 'range') {
+      this.pending = { kind: 'range', step, stream, log: written.log, offset: written.offset, bytes: 0, lines: 0, hash: createHash('sha256') };
+    }
+    this.pending.hash.update(written.bytes);
+    this.pending.bytes += written.bytes.length;
+    this.pending.lines += lines.length;
   }
 
   flushOutput(): void {
     if (!this.pending || this.closed) return;
-    const batch = this.pending;
+    const pending = this.pending;
     this.pending = undefined;
-    this.journal.append('output', batch);
+    if (pending.kind === 'lines') {
+      this.journal.append(OUTPUT, { step: pending.step, stream: pending.stream, lines: pending.lines } satisfies OutputBatch);
+      return;
+    }
+    const { kind: _, hash, ...range } = pending;
+    this.journal.append(OUTPUT_RANGE, { ...range, sha256: hash.digest('hex') } satisfies OutputRange);
   }
 
   writeArtifacts(artifacts: ArtifactName[], context: SessionContext): void {

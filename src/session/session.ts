@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chownSync } from 'node:fs';
+import { chownSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createActor } from 'xstate';
 import { releaseMachine } from '../../machines/release.js';
 import type { AnnouncementKind, Person, SessionEvent } from '../../machines/types.js';
 import type { JournalEntry } from '../journal/journal.js';
+import { OUTPUT, withRangesRead, type OutputBatch } from '../journal/output.js';
 import type { ConsoleSession, OutputLine } from '../../views/port.js';
 import type { ApprovalEntry } from '../plan/approvals-file.js';
 import type { Plan } from '../plan/schema.js';
@@ -18,7 +19,8 @@ import { sessionActorImplementations } from './actors.js';
 import { Recorder } from './recorder.js';
 import { resumeCommandFor, type Restored } from './restore.js';
 import { exitCodeOf, outcomeOf, statePath, type ReleaseSnapshot } from './state.js';
-import { RingTail } from './tail.js';
+import { OutputTail, RingTail } from './tail.js';
+import type { Printer } from '../runner/lines.js';
 
 // A running session: the chart with its real actors, recorded as it goes.
 // Drivers (headless, console) watch it and answer for the people.
@@ -33,7 +35,7 @@ export interface SessionOptions {
   answers: ApprovalEntry[];
   operator: string;
   /** Where plain lines go (headless; several joined by `\n`), or nowhere when a console shows the tails. */
-  print?: (line: string) => void;
+  print?: Printer;
   env: NodeJS.ProcessEnv;
   /** `resume --on-interrupted`: what to do with a command that was running when the session died (default: halt and ask). */
   onInterrupted?: InterruptedChoice;
@@ -94,13 +96,20 @@ function sessionIdFor(plan: Plan): string {
   return `${plan.release.tag}-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-/** The screen's tails after a resume start where the journal left off. */
-function seedTails(entries: JournalEntry[], output: RingTail<OutputLine>, announcements: RingTail<string>): void {
-  for (const entry of entries) {
+/** The screen's tails after a resume start where the journal left off (output by reference read from the logs). */
+function seedTails(entries: JournalEntry[], evidenceDir: string, output: OutputTail, announcements: RingTail<string>): void {
+  const readLog = (log: string) => {
+    try {
+      return readFileSync(join(evidenceDir, log));
+    } catch {
+      return undefined;
+    }
+  };
+  for (const entry of withRangesRead(entries, readLog)) {
     if (entry.type === 'announcement') announcements.push((entry.data as { text: string }).text);
-    if (entry.type === 'output') {
-      const batch = entry.data as { step: string; stream: OutputLine['stream']; lines: string[] };
-      for (const text of batch.lines.slice(-OUTPUT_TAIL)) output.push({ step: batch.step, stream: batch.stream, text });
+    if (entry.type === OUTPUT) {
+      const batch = entry.data as OutputBatch;
+      output.push(batch.step, batch.stream, batch.lines);
     }
   }
 }
@@ -113,10 +122,10 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
   const recorder = new Recorder({ evidenceDir: options.evidenceDir, planFile: options.planFile, operator: options.operator, history: restored?.entries ?? [] });
   const secretValues = plan.secrets.env.map((name) => options.env[name]).filter((value): value is string => typeof value === 'string');
   const filter = createOutputFilter({ values: secretValues, patterns: plan.secrets.patterns });
-  const output = new RingTail<OutputLine>(OUTPUT_TAIL);
+  const output = new OutputTail(OUTPUT_TAIL);
   const announcements = new RingTail<string>(ANNOUNCEMENT_TAIL);
-  const print = options.print ?? (() => {});
-  if (restored) seedTails(restored.entries, output, announcements);
+  const print = options.print ?? { line: () => {}, lines: () => {} };
+  if (restored) seedTails(restored.entries, options.evidenceDir, output, announcements);
 
   const inflight = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>): Promise<T> => {
@@ -137,9 +146,8 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
       recorder,
       filter,
       print: (step, lines, stream) => {
-        for (const text of lines.length > OUTPUT_TAIL ? lines.slice(-OUTPUT_TAIL) : lines) output.push({ step, stream, text });
-        output.passed(Math.max(0, lines.length - OUTPUT_TAIL));
-        print(`${step} | ${lines.join(`\n${step} | `)}`);
+        output.push(step, stream, lines);
+        print.lines(`${step} | `, lines);
       },
       track,
       checkpoint: () => checkpoint(),
@@ -184,7 +192,7 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
     recorder.announce(kind, text);
     notifier.send({ kind, text, at: new Date().toISOString(), seq: (announced += 1) });
     announcements.push(text);
-    print(text);
+    print.line(text);
   };
   actor.on('announce', (event) => announce(event.kind, event.text));
   actor.on('evidence', (event) => {
@@ -223,7 +231,7 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
       try {
         await writeEvidencePackage(options.evidenceDir);
       } catch (error) {
-        print(`[${plan.announce.prefix} ERROR] - "Failed at writing DEPLOYMENT-EVIDENCE.zip. Reason: ${(error as Error).message}. Awaiting instructions."`);
+        print.line(`[${plan.announce.prefix} ERROR] - "Failed at writing DEPLOYMENT-EVIDENCE.zip. Reason: ${(error as Error).message}. Awaiting instructions."`);
         result.exitCode = Math.max(result.exitCode, 2);
       }
       resolveDone(result);
@@ -269,7 +277,7 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
       notifySettled(path);
     },
     error: (error) => {
-      print(`[${plan.announce.prefix} ERROR] - "internal error: ${(error as Error).message}"`);
+      print.line(`[${plan.announce.prefix} ERROR] - "internal error: ${(error as Error).message}"`);
       void end();
     },
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { LineSplitter, MAX_LINE_LENGTH, batchedLines } from '../../src/runner/lines.js';
+import { BlockPrinter, LineEncoder, LineSplitter, MAX_LINE_LENGTH } from '../../src/runner/lines.js';
 
 function split(chunks: Buffer[]): string[] {
   const lines: string[] = [];
@@ -103,22 +103,35 @@ describe('LineSplitter', () => {
   });
 });
 
-describe('batchedLines', () => {
+describe('BlockPrinter', () => {
   it('writes a flood in blocks, and anything left by the next turn of the event loop, in order', async () => {
     const stream = new PassThrough();
     const writes: string[] = [];
     stream.on('data', (chunk: Buffer) => writes.push(chunk.toString()));
-    const lines = batchedLines(stream);
-    for (let i = 0; i < 10_000; i++) lines.write(`line ${i} ${'x'.repeat(20)}`);
+    const printer = new BlockPrinter(stream);
+    printer.line('[DEPLOY] - "starting"');
+    printer.lines('deploy | ', Array.from({ length: 10_000 }, (_, i) => `line ${i} ${'x'.repeat(20)} é…`));
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     const text = writes.join('');
-    expect(text.split('\n').slice(0, -1)).toEqual(Array.from({ length: 10_000 }, (_, i) => `line ${i} ${'x'.repeat(20)}`));
-    // About 300 KB in blocks of 64 KiB: a handful of writes, not ten thousand.
+    expect(text.split('\n').slice(0, -1)).toEqual(['[DEPLOY] - "starting"', ...Array.from({ length: 10_000 }, (_, i) => `deploy | line ${i} ${'x'.repeat(20)} é…`)]);
+    // About 400 KB in blocks of 64 KiB: a handful of writes, not ten thousand.
     expect(writes.length).toBeLessThan(10);
-    lines.write('last');
-    lines.flush();
+    printer.line('last');
+    printer.flush();
     await new Promise((resolve) => setImmediate(resolve));
     expect(writes.join('').endsWith('last\n')).toBe(true);
+  });
+});
+
+describe('LineEncoder', () => {
+  it('encodes lines of any size and script as UTF-8, each with its newline, growing as it must', () => {
+    const encoder = new LineEncoder();
+    const lines = ['plain', '', 'ünïcödé …', '😀 astral', '\ud800 lone surrogate', 'x'.repeat(300_000)];
+    for (const line of lines) encoder.add(line, '> ');
+    expect(encoder.take().toString('utf8')).toBe(lines.map((line) => `> ${line}\n`).join('').replace('\ud800', '\ufffd'));
+    expect(encoder.used).toBe(0);
+    encoder.add('again');
+    expect(encoder.take().toString('utf8')).toBe('again\n');
   });
 });

@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeZip, type ZipEntry } from '../../src/evidence/zip.js';
+import { listZipEntries } from '../../src/probes/zip.js';
+
+// The evidence zip writer against the real unzip: files bigger than its read buffer,
+// incompressible bytes, empty files, UTF-8 names, folders, and zip64 records.
+
+function folderWithFiles(): { dir: string; entries: ZipEntry[]; contents: Map<string, Buffer> } {
+  const dir = mkdtempSync(join(tmpdir(), 'warroom-zip-'));
+  mkdirSync(join(dir, 'logs'));
+  const contents = new Map<string, Buffer>([
+    ['logs/flood.log', Buffer.from(Array.from({ length: 40_000 }, (_, i) => `2026-03-02T02:00:00Z INFO line ${i}\n`).join(''))],
+    ['logs/random.bin', randomBytes(700 * 1024)],
+    ['logs/empty.log', Buffer.alloc(0)],
+    ['logs/déploiement-✓.log', Buffer.from('ünïcödé …\n')],
+  ]);
+  const mtime = new Date('2026-03-02T02:00:00');
+  const entries: ZipEntry[] = [{ name: 'logs/', mode: 0o750, mtime }];
+  for (const [name, bytes] of contents) {
+    writeFileSync(join(dir, name), bytes);
+    entries.push({ name, path: join(dir, name), mode: 0o640, mtime });
+  }
+  return { dir, entries, contents };
+}
+
+async function zipOf(entries: ZipEntry[], zip64From?: number): Promise<string> {
+  const path = join(mkdtempSync(join(tmpdir(), 'warroom-zip-out-')), 'out.zip');
+  const fd = openSync(path, 'w');
+  try {
+    await writeZip(fd, entries, zip64From === undefined ? {} : { zip64From });
+  } finally {
+    closeSync(fd);
+  }
+  return path;
+}
+
+describe('writeZip', () => {
+  for (const [label, zip64From] of [
+    ['plain records', undefined],
+    ['zip64 records for every file', 0],
+  ] as const) {
+    it(`writes a zip unzip tests and extracts byte for byte, with modes and UTF-8 names (${label})`, async () => {
+      const { entries, contents } = folderWithFiles();
+      const zip = await zipOf(entries, zip64From);
+      expect(execFileSync('unzip', ['-t', zip], { encoding: 'utf8' })).toContain('No errors detected');
+      for (const [name, bytes] of contents) expect(execFileSync('unzip', ['-p', zip, name], { maxBuffer: 64 * 1024 * 1024 }).equals(bytes), name).toBe(true);
+      const listing = execFileSync('unzip', ['-Z', zip], { encoding: 'utf8' });
+      expect(listing).toMatch(/drwxr-x---.*logs\//);
+      expect(listing).toMatch(/-rw-r-----.*logs\/flood\.log/);
+      // The reader verify and replay use agrees on the names, in order; it says plainly that it reads no zip64 (packages past 4 GiB).
+      const read = await listZipEntries(zip);
+      if (zip64From === undefined) expect('entries' in read && read.entries.map((entry) => entry.name)).toEqual(entries.map((entry) => entry.name));
+      else expect(read).toEqual({ error: 'zip64 archive, not supported' });
+    });
+  }
+
+  it('compresses a log as a zip tool would', async () => {
+    const { entries, contents } = folderWithFiles();
+    const zip = await zipOf(entries.filter((entry) => entry.name === 'logs/flood.log'));
+    const listing = execFileSync('unzip', ['-v', zip], { encoding: 'utf8' });
+    expect(listing).toMatch(/Defl:N/);
+    const size = Number(/^\s*(\d+)\s+Defl:N\s+(\d+)/m.exec(listing)?.[2]);
+    expect(size).toBeLessThan(contents.get('logs/flood.log')!.length / 4);
+  });
+
+  it('fails, rather than writing a zip without it, when a file cannot be read', async () => {
+    const { entries } = folderWithFiles();
+    await expect(zipOf([...entries, { name: 'gone.log', path: '/nonexistent/gone.log', mode: 0o640, mtime: new Date() }])).rejects.toThrow(/ENOENT/);
+  });
+});
