@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { crc32, createDeflateRaw } from 'node:zlib';
+import { CENTRAL, DEFLATED, EOCD, LOCAL, MADE_ON_UNIX, STORED, ZIP64_END, ZIP64_LOCATOR, ZIP64_MARKER } from '../probes/zip.js';
 
 // The evidence zip, written by warroom itself: one file read at a time into one reused
 // buffer, deflated, and written with plain synchronous writes, each local header patched
@@ -23,14 +24,11 @@ export interface ZipOptions {
 }
 
 const CHUNK = 256 * 1024;
-const MAX_32 = 0xffffffff;
+const MAX_32 = ZIP64_MARKER;
 const MAX_16 = 0xffff;
 /** Deflate can grow incompressible data a little: an entry this close to 4 GiB gets zip64 sizes. */
 const ZIP64_FROM = 0xf000_0000;
 const UTF8_NAMES = 0x0800;
-const DEFLATE = 8;
-const STORE = 0;
-const UNIX = 3;
 
 interface Written {
   entry: ZipEntry;
@@ -114,14 +112,14 @@ function dosTime(date: Date): { time: number; date: number } {
   };
 }
 
-const methodOf = (item: Written) => (item.entry.path === undefined ? STORE : DEFLATE);
+const methodOf = (item: Written) => (item.entry.path === undefined ? STORED : DEFLATED);
 const versionOf = (item: Written) => (item.zip64 ? 45 : 20);
 
 function localHeader(item: Written): Buffer {
   const extra = item.zip64 ? 20 : 0;
   const header = Buffer.alloc(30 + item.name.length + extra);
   const { time, date } = dosTime(item.entry.mtime);
-  header.writeUInt32LE(0x04034b50, 0);
+  header.writeUInt32LE(LOCAL, 0);
   header.writeUInt16LE(versionOf(item), 4);
   header.writeUInt16LE(UTF8_NAMES, 6);
   header.writeUInt16LE(methodOf(item), 8);
@@ -166,8 +164,8 @@ function centralHeader(item: Written): Buffer {
   const header = Buffer.alloc(46 + item.name.length + extra);
   const { time, date } = dosTime(item.entry.mtime);
   const folder = item.entry.path === undefined;
-  header.writeUInt32LE(0x02014b50, 0);
-  header.writeUInt16LE((UNIX << 8) | 45, 4);
+  header.writeUInt32LE(CENTRAL, 0);
+  header.writeUInt16LE((MADE_ON_UNIX << 8) | 45, 4);
   header.writeUInt16LE(wide.length > 0 ? 45 : 20, 6);
   header.writeUInt16LE(UTF8_NAMES, 8);
   header.writeUInt16LE(methodOf(item), 10);
@@ -196,23 +194,23 @@ function centralHeader(item: Written): Buffer {
 function directoryEnd(count: number, start: number, size: number, position: number, zip64From: number): Buffer {
   const zip64 = count >= MAX_16 || start >= Math.min(MAX_32, zip64From) || size >= MAX_32;
   const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt32LE(EOCD, 0);
   end.writeUInt16LE(zip64 ? MAX_16 : count, 8);
   end.writeUInt16LE(zip64 ? MAX_16 : count, 10);
   end.writeUInt32LE(zip64 ? MAX_32 : size, 12);
   end.writeUInt32LE(zip64 ? MAX_32 : start, 16);
   if (!zip64) return end;
   const record = Buffer.alloc(56);
-  record.writeUInt32LE(0x06064b50, 0);
+  record.writeUInt32LE(ZIP64_END, 0);
   record.writeBigUInt64LE(44n, 4);
-  record.writeUInt16LE((UNIX << 8) | 45, 12);
+  record.writeUInt16LE((MADE_ON_UNIX << 8) | 45, 12);
   record.writeUInt16LE(45, 14);
   record.writeBigUInt64LE(BigInt(count), 24);
   record.writeBigUInt64LE(BigInt(count), 32);
   record.writeBigUInt64LE(BigInt(size), 40);
   record.writeBigUInt64LE(BigInt(start), 48);
   const locator = Buffer.alloc(20);
-  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeUInt32LE(ZIP64_LOCATOR, 0);
   locator.writeBigUInt64LE(BigInt(position), 8);
   locator.writeUInt32LE(1, 16);
   return Buffer.concat([record, locator, end]);

@@ -18,16 +18,17 @@ export interface ZipEntry {
   localHeaderOffset: number;
 }
 
-const EOCD = 0x06054b50;
-const CENTRAL = 0x02014b50;
-const LOCAL = 0x04034b50;
+// The format's numbers, for this reader and for the evidence zip's writer (src/evidence/zip.ts).
+export const EOCD = 0x06054b50;
+export const CENTRAL = 0x02014b50;
+export const LOCAL = 0x04034b50;
 const MAX_COMMENT = 0xffff;
-const MADE_ON_UNIX = 3;
-const STORED = 0;
-const DEFLATED = 8;
-const ZIP64_MARKER = 0xffffffff;
-
-const ZIP64_LOCATOR = 0x07064b50;
+export const MADE_ON_UNIX = 3;
+export const STORED = 0;
+export const DEFLATED = 8;
+export const ZIP64_MARKER = 0xffffffff;
+export const ZIP64_END = 0x06064b50;
+export const ZIP64_LOCATOR = 0x07064b50;
 
 /**
  * Caps on a prerequisite zip (SPEC section 10). Gate 1 reads only the central

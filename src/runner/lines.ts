@@ -48,16 +48,25 @@ export class LineSplitter {
 
   private consume(text: string): void {
     if (text === '') return;
-    const buffered = this.partial + text;
-    let start = 0;
-    let newline = buffered.indexOf(LF);
-    while (newline !== -1) {
-      const end = newline > start && buffered.charCodeAt(newline - 1) === CR ? newline - 1 : newline;
-      this.emitLine(buffered.slice(start, end));
-      start = newline + 1;
-      newline = buffered.indexOf(LF, start);
+    let newline = text.indexOf(LF);
+    if (newline === -1) {
+      this.partial += text;
+      this.emitOverlongPieces();
+      return;
     }
-    this.partial = start === 0 ? buffered : buffered.slice(start);
+    // The pending part joins only the chunk's first line, not the whole chunk: a flood's
+    // chunks are sliced into lines where they lie instead of being copied first.
+    const first = this.partial + text.slice(0, newline);
+    this.emitLine(first.charCodeAt(first.length - 1) === CR ? first.slice(0, -1) : first);
+    let start = newline + 1;
+    newline = text.indexOf(LF, start);
+    while (newline !== -1) {
+      const end = newline > start && text.charCodeAt(newline - 1) === CR ? newline - 1 : newline;
+      this.emitLine(text.slice(start, end));
+      start = newline + 1;
+      newline = text.indexOf(LF, start);
+    }
+    this.partial = text.slice(start);
     this.emitOverlongPieces();
   }
 
@@ -120,6 +129,20 @@ export class LineEncoder {
     this.buffer[this.used++] = 0x0a;
   }
 
+  /**
+   * Many lines: the runs between the `apart` indices (ascending) are joined and encoded
+   * with one call, the lines at `apart` one by one. A masked line (`…`) stays apart, so a
+   * run of plain lines keeps the fast one-byte form.
+   */
+  addAll(texts: readonly string[], prefix = '', apart: readonly number[] = []): void {
+    let from = 0;
+    for (const index of [...apart, texts.length]) {
+      if (index > from) this.add(index - from === 1 ? texts[from]! : texts.slice(from, index).join(`\n${prefix}`), prefix);
+      if (index < texts.length) this.add(texts[index]!, prefix);
+      from = index + 1;
+    }
+  }
+
   /** The bytes encoded so far, valid until the next add(); starts over. */
   take(): Buffer {
     const bytes = this.buffer.subarray(0, this.used);
@@ -128,10 +151,10 @@ export class LineEncoder {
   }
 }
 
-/** Where plain lines go: one line, or many after the same prefix (`deploy | `). */
+/** Where plain lines go: one line, or many after the same prefix (`deploy | `); `apart` as in LineEncoder.addAll. */
 export interface Printer {
   line(text: string): void;
-  lines(prefix: string, texts: readonly string[]): void;
+  lines(prefix: string, texts: readonly string[], apart?: readonly number[]): void;
 }
 
 /**
@@ -154,11 +177,8 @@ export class BlockPrinter implements Printer {
     this.written();
   }
 
-  lines(prefix: string, texts: readonly string[]): void {
-    for (const text of texts) {
-      this.encoder.add(text, prefix);
-      if (this.encoder.used >= BLOCK_BYTES) this.flush();
-    }
+  lines(prefix: string, texts: readonly string[], apart: readonly number[] = []): void {
+    this.encoder.addAll(texts, prefix, apart);
     this.written();
   }
 

@@ -13,6 +13,8 @@ export interface FilteredLine {
 export interface FilteredLines {
   evidence: readonly string[];
   terminal: readonly string[];
+  /** Indices of the lines the filter looked at, in order; every other line is the batch's own. */
+  looked: readonly number[];
 }
 
 export interface OutputFilter {
@@ -52,9 +54,10 @@ export function createOutputFilter(options: MaskOptions): OutputFilter {
   const lines = (batch: readonly string[]): FilteredLines => {
     const block = batch.join('\n');
     const offsets = masking.screen(block);
-    if (offsets.length === 0 && !masking.inKeyBlock) return { evidence: batch, terminal: batch };
+    if (offsets.length === 0 && !masking.inKeyBlock) return { evidence: batch, terminal: batch, looked: [] };
     const evidence = [...batch];
     const terminal = [...batch];
+    const looked: number[] = [];
     let next = 0;
     let lineEnd = -1;
     for (let i = 0; i < batch.length; i += 1) {
@@ -66,11 +69,12 @@ export function createOutputFilter(options: MaskOptions): OutputFilter {
         next += 1;
       }
       if (!candidate) continue;
+      looked.push(i);
       const filtered = one(line);
       evidence[i] = filtered.evidence;
       terminal[i] = filtered.terminal;
     }
-    return { evidence, terminal };
+    return { evidence, terminal, looked };
   };
   return Object.assign(one, { lines });
 }

@@ -9,6 +9,8 @@
 // trigram of a key, case folded, so a table of those trigrams and one pass over the
 // characters is enough. Control characters (C0 but tab, DEL, C1) always count.
 
+import { BITS, HITS, INPUT, TABLE, screenModule } from './screen-wasm.js';
+
 /** Value of a character in a trigram: ASCII letters folded, controls 0, anything past Latin-1 1. */
 const CHAR_VALUE = (() => {
   const table = new Uint8Array(256);
@@ -49,8 +51,12 @@ function valuesOf(key: string): number[] {
   });
 }
 
+/** Blocks shorter than this are scanned in JavaScript: a few lines are not worth a copy into WebAssembly. */
+const WASM_FROM = 16 * 1024;
+
 export class LineScreen {
   private readonly bits = new Uint8Array(TRIGRAMS / 8);
+  private wasm: WasmScan | undefined;
 
   /** `keys`: literal texts, at least 3 characters, one of which every line worth a closer look holds. */
   constructor(keys: Iterable<string>) {
@@ -85,6 +91,15 @@ export class LineScreen {
    * need masking or sanitising, in order, at most one per line.
    */
   hits(block: string): number[] {
+    // A large block of ASCII (one byte a character, so byte offsets are character offsets) goes to WebAssembly.
+    if (block.length >= WASM_FROM && Buffer.byteLength(block, 'utf8') === block.length) {
+      const hits = (this.wasm ??= new WasmScan(this.bits)).hits(block);
+      if (hits !== undefined) return hits;
+    }
+    return this.scan(block);
+  }
+
+  private scan(block: string): number[] {
     const hits: number[] = [];
     const bits = this.bits;
     const length = block.length;
@@ -113,4 +128,43 @@ function credentialsFollow(block: string, from: number): boolean {
     if (code === 0x20 || code === 0x09 || code === 0x2f || code === NEWLINE) return false;
   }
   return false;
+}
+
+// Node has WebAssembly; the type library here (no DOM) does not describe it.
+declare const WebAssembly: {
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+};
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** The same scan over an ASCII block, by ./screen-wasm.ts. */
+class WasmScan {
+  private readonly memory: WasmMemory;
+  private readonly scan: (length: number, urlTrigram: number) => number;
+  private view: Buffer;
+
+  constructor(bits: Uint8Array) {
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil((INPUT + 256 * 1024) / 65536) });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(screenModule()), { env: { memory: this.memory } });
+    this.scan = instance.exports.scan as (length: number, urlTrigram: number) => number;
+    this.view = Buffer.from(this.memory.buffer);
+    this.view.set(CHAR_VALUE, TABLE);
+    this.view.set(bits, BITS);
+  }
+
+  /** Undefined when more lines hit than the module keeps: the caller scans in JavaScript. */
+  hits(block: string): number[] | undefined {
+    if (INPUT + block.length > this.view.length) {
+      this.memory.grow(Math.ceil((INPUT + block.length - this.view.length) / 65536));
+      this.view = Buffer.from(this.memory.buffer);
+    }
+    this.view.write(block, INPUT, 'latin1');
+    const count = this.scan(block.length, URL_TRIGRAM);
+    if (count < 0) return undefined;
+    return Array.from(new Int32Array(this.memory.buffer, HITS, count));
+  }
 }

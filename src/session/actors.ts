@@ -25,7 +25,8 @@ export interface ActorDeps {
   recorder: Recorder;
   /** Masks and sanitises output: evidence text and terminal text. */
   filter: OutputFilter;
-  print: (step: string, lines: readonly string[], stream: OutputStream) => void;
+  /** `looked`: the lines the filter changed or might have (FilteredLines.looked). */
+  print: (step: string, lines: readonly string[], stream: OutputStream, looked: readonly number[]) => void;
   /** Registers running work so an interrupted session can wait for its process groups to go. */
   track: <T>(work: Promise<T>) => Promise<T>;
   /** Writes the session's snapshot: a command starts only once its state is on disk, so resume knows it ran. */
@@ -38,10 +39,10 @@ const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-')
 async function withLog<T>(deps: ActorDeps, step: string, logPath: string, work: (onLines: LineSink) => Promise<T>): Promise<T> {
   const log = deps.recorder.evidence.openLog(logPath);
   const onLines: LineSink = (raw, stream) => {
-    const { evidence, terminal } = deps.filter.lines(raw);
+    const { evidence, terminal, looked } = deps.filter.lines(raw);
     const offset = log.size;
-    deps.recorder.output(step, stream, evidence, { log: logPath, offset, bytes: log.appendLines(evidence) });
-    deps.print(step, terminal, stream);
+    deps.recorder.output(step, stream, evidence, { log: logPath, offset, bytes: log.appendLines(evidence, looked) });
+    deps.print(step, terminal, stream, looked);
   };
   try {
     return await deps.track(work(onLines));

@@ -145,9 +145,9 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
       },
       recorder,
       filter,
-      print: (step, lines, stream) => {
+      print: (step, lines, stream, looked) => {
         output.push(step, stream, lines);
-        print.lines(`${step} | `, lines);
+        print.lines(`${step} | `, lines, looked);
       },
       track,
       checkpoint: () => checkpoint(),

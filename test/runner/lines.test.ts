@@ -134,4 +134,18 @@ describe('LineEncoder', () => {
     encoder.add('again');
     expect(encoder.take().toString('utf8')).toBe('again\n');
   });
+
+  it('encodes runs of lines at once exactly as line by line, wherever the lines kept apart are (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 20 }), { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 8 }), fc.string({ maxLength: 6 }), (texts, picks, prefix) => {
+        const apart = [...new Set(picks.map((pick) => pick % Math.max(1, texts.length)))].filter((i) => i < texts.length).sort((a, b) => a - b);
+        const one = new LineEncoder();
+        for (const text of texts) one.add(text, prefix);
+        const all = new LineEncoder();
+        all.addAll(texts, prefix, apart);
+        expect(all.take().equals(one.take())).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

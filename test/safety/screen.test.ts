@@ -84,6 +84,33 @@ describe('filter.lines: the screened batch path', () => {
 describe('LineScreen', () => {
   const screen = new LineScreen(['token', 'AKIA', '://']);
 
+  it('names the same lines in a flood of ASCII (scanned by WebAssembly) as a few lines at a time (scanned in JavaScript) (property)', () => {
+    const asciiLine = fc.array(
+      fc.oneof(
+        fc.stringMatching(/^[ -~]{0,30}$/),
+        fc.constantFrom('token', 'TOKEN', 'AKIA', 'http://host/x', 'https://u:p@host', '://@', ':// @', '\x1b[31m', '\r', '\x7f', '@'),
+      ),
+      { maxLength: 6 },
+    ).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.array(asciiLine, { minLength: 1, maxLength: 40 }), (lines) => {
+        // Repeated past the size the WebAssembly scan takes on.
+        const many = Array.from({ length: Math.ceil(20_000 / (lines.join('\n').length + 1)) }, () => lines).flat();
+        const block = many.join('\n');
+        expect(block.length).toBeGreaterThanOrEqual(16 * 1024);
+        const piecewise: number[] = [];
+        let offset = 0;
+        for (let i = 0; i < many.length; i += 50) {
+          const piece = many.slice(i, i + 50).join('\n');
+          piecewise.push(...screen.hits(piece).map((hit) => hit + offset));
+          offset += piece.length + 1;
+        }
+        expect(screen.hits(block)).toEqual(piecewise);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('passes ordinary log lines without a second look', () => {
     const block = ['2026-03-02T02:00:00Z INFO rollout canary-10 ready 3/3', 'GET http://10.0.0.1:8080/healthz -> 200', 'pulled registry.internal/app@sha256:0f3a'].join('\n');
     expect(screen.hits(block)).toEqual([]);
