@@ -7,6 +7,9 @@ import { CENTRAL, DEFLATED, EOCD, LOCAL, MADE_ON_UNIX, STORED, ZIP64_END, ZIP64_
 // with its sizes once they are known. A general zip library reads every file through a
 // stream of fresh buffers, and after a flood of output those buffers (hundreds of
 // megabytes of them, waiting for the garbage collector) were the session's memory peak.
+// For the same reason a file over 16 MiB (a flood's log) is stored, not deflated: zlib
+// hands back every piece of its output in a fresh buffer, a quarter of the file's size
+// in all, which the collector only frees long after the session ends.
 
 export interface ZipEntry {
   /** The name inside the zip, with forward slashes; a folder's ends with `/`. */
@@ -21,6 +24,8 @@ export interface ZipEntry {
 export interface ZipOptions {
   /** Entries at least this big get zip64 sizes (ZIP's 32-bit fields stop at 4 GiB). */
   zip64From?: number;
+  /** Files bigger than this are stored rather than deflated. */
+  deflateUpTo?: number;
 }
 
 const CHUNK = 256 * 1024;
@@ -28,10 +33,12 @@ const MAX_32 = ZIP64_MARKER;
 const MAX_16 = 0xffff;
 /** Deflate can grow incompressible data a little: an entry this close to 4 GiB gets zip64 sizes. */
 const ZIP64_FROM = 0xf000_0000;
+const DEFLATE_UP_TO = 16 * 1024 * 1024;
 const UTF8_NAMES = 0x0800;
 
 interface Written {
   entry: ZipEntry;
+  method: number;
   name: Buffer;
   crc: number;
   size: number;
@@ -43,6 +50,7 @@ interface Written {
 /** Writes `entries` in order into the zip file `fd`; throws if a file cannot be read. */
 export async function writeZip(fd: number, entries: ZipEntry[], options: ZipOptions = {}): Promise<void> {
   const zip64From = options.zip64From ?? ZIP64_FROM;
+  const deflateUpTo = options.deflateUpTo ?? DEFLATE_UP_TO;
   const out = new Output(fd);
   const buffer = Buffer.allocUnsafeSlow(CHUNK);
   const written: Written[] = [];
@@ -50,11 +58,13 @@ export async function writeZip(fd: number, entries: ZipEntry[], options: ZipOpti
     const name = Buffer.from(entry.name, 'utf8');
     const file = entry.path === undefined ? undefined : openSync(entry.path, 'r');
     try {
-      const item: Written = { entry, name, crc: 0, size: 0, compressed: 0, offset: out.position, zip64: false };
-      // The size is known only once read: an entry that may reach 4 GiB reserves zip64 fields from the start.
-      item.zip64 = file !== undefined && fstatSync(file).size >= zip64From;
+      const size = file === undefined ? 0 : fstatSync(file).size;
+      const method = file === undefined || size > deflateUpTo ? STORED : DEFLATED;
+      // The size read may differ from the size seen: an entry that may reach 4 GiB reserves zip64 fields from the start.
+      const item: Written = { entry, method, name, crc: 0, size: 0, compressed: 0, offset: out.position, zip64: file !== undefined && size >= zip64From };
       out.write(localHeader(item));
-      if (file !== undefined) await deflateFile(file, buffer, out, item);
+      if (file !== undefined && method === DEFLATED) await deflateFile(file, buffer, out, item);
+      if (file !== undefined && method === STORED) storeFile(file, buffer, out, item);
       out.patch(item.offset + 14, sizesOfLocalHeader(item));
       written.push(item);
     } finally {
@@ -87,6 +97,17 @@ async function deflateFile(file: number, buffer: Buffer, out: Output, item: Writ
   await ended;
 }
 
+/** Copies the file as it is, a chunk at a time through `buffer`. */
+function storeFile(file: number, buffer: Buffer, out: Output, item: Written): void {
+  for (let read = readSync(file, buffer, 0, CHUNK, null); read > 0; read = readSync(file, buffer, 0, CHUNK, null)) {
+    const chunk = buffer.subarray(0, read);
+    item.crc = crc32(chunk, item.crc);
+    item.size += read;
+    item.compressed += read;
+    out.write(chunk);
+  }
+}
+
 /** Synchronous writes at the end of the zip, and patches before it. */
 class Output {
   position = 0;
@@ -112,7 +133,6 @@ function dosTime(date: Date): { time: number; date: number } {
   };
 }
 
-const methodOf = (item: Written) => (item.entry.path === undefined ? STORED : DEFLATED);
 const versionOf = (item: Written) => (item.zip64 ? 45 : 20);
 
 function localHeader(item: Written): Buffer {
@@ -122,7 +142,7 @@ function localHeader(item: Written): Buffer {
   header.writeUInt32LE(LOCAL, 0);
   header.writeUInt16LE(versionOf(item), 4);
   header.writeUInt16LE(UTF8_NAMES, 6);
-  header.writeUInt16LE(methodOf(item), 8);
+  header.writeUInt16LE(item.method, 8);
   header.writeUInt16LE(time, 10);
   header.writeUInt16LE(date, 12);
   // 14: crc, 18: compressed size, 22: size, patched once known.
@@ -168,7 +188,7 @@ function centralHeader(item: Written): Buffer {
   header.writeUInt16LE((MADE_ON_UNIX << 8) | 45, 4);
   header.writeUInt16LE(wide.length > 0 ? 45 : 20, 6);
   header.writeUInt16LE(UTF8_NAMES, 8);
-  header.writeUInt16LE(methodOf(item), 10);
+  header.writeUInt16LE(item.method, 10);
   header.writeUInt16LE(time, 12);
   header.writeUInt16LE(date, 14);
   header.writeUInt32LE(item.crc >>> 0, 16);

@@ -4,7 +4,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeZip, type ZipEntry } from '../../src/evidence/zip.js';
+import { writeZip, type ZipEntry, type ZipOptions } from '../../src/evidence/zip.js';
 import { listZipEntries } from '../../src/probes/zip.js';
 
 // The evidence zip writer against the real unzip: files bigger than its read buffer,
@@ -28,11 +28,11 @@ function folderWithFiles(): { dir: string; entries: ZipEntry[]; contents: Map<st
   return { dir, entries, contents };
 }
 
-async function zipOf(entries: ZipEntry[], zip64From?: number): Promise<string> {
+async function zipOf(entries: ZipEntry[], options: ZipOptions = {}): Promise<string> {
   const path = join(mkdtempSync(join(tmpdir(), 'warroom-zip-out-')), 'out.zip');
   const fd = openSync(path, 'w');
   try {
-    await writeZip(fd, entries, zip64From === undefined ? {} : { zip64From });
+    await writeZip(fd, entries, options);
   } finally {
     closeSync(fd);
   }
@@ -40,13 +40,14 @@ async function zipOf(entries: ZipEntry[], zip64From?: number): Promise<string> {
 }
 
 describe('writeZip', () => {
-  for (const [label, zip64From] of [
-    ['plain records', undefined],
-    ['zip64 records for every file', 0],
-  ] as const) {
+  for (const [label, options] of [
+    ['plain records', {}],
+    ['files over 100 KiB stored', { deflateUpTo: 100 * 1024 }],
+    ['zip64 records for every file', { zip64From: 0 }],
+  ] as Array<[string, ZipOptions]>) {
     it(`writes a zip unzip tests and extracts byte for byte, with modes and UTF-8 names (${label})`, async () => {
       const { entries, contents } = folderWithFiles();
-      const zip = await zipOf(entries, zip64From);
+      const zip = await zipOf(entries, options);
       expect(execFileSync('unzip', ['-t', zip], { encoding: 'utf8' })).toContain('No errors detected');
       for (const [name, bytes] of contents) expect(execFileSync('unzip', ['-p', zip, name], { maxBuffer: 64 * 1024 * 1024 }).equals(bytes), name).toBe(true);
       const listing = execFileSync('unzip', ['-Z', zip], { encoding: 'utf8' });
@@ -54,18 +55,19 @@ describe('writeZip', () => {
       expect(listing).toMatch(/-rw-r-----.*logs\/flood\.log/);
       // The reader verify and replay use agrees on the names, in order; it says plainly that it reads no zip64 (packages past 4 GiB).
       const read = await listZipEntries(zip);
-      if (zip64From === undefined) expect('entries' in read && read.entries.map((entry) => entry.name)).toEqual(entries.map((entry) => entry.name));
+      if (options.zip64From === undefined) expect('entries' in read && read.entries.map((entry) => entry.name)).toEqual(entries.map((entry) => entry.name));
       else expect(read).toEqual({ error: 'zip64 archive, not supported' });
     });
   }
 
-  it('compresses a log as a zip tool would', async () => {
+  it('compresses a log as a zip tool would, and stores one over the limit as it is', async () => {
     const { entries, contents } = folderWithFiles();
-    const zip = await zipOf(entries.filter((entry) => entry.name === 'logs/flood.log'));
-    const listing = execFileSync('unzip', ['-v', zip], { encoding: 'utf8' });
-    expect(listing).toMatch(/Defl:N/);
+    const log = entries.filter((entry) => entry.name === 'logs/flood.log');
+    const listing = execFileSync('unzip', ['-v', await zipOf(log)], { encoding: 'utf8' });
     const size = Number(/^\s*(\d+)\s+Defl:N\s+(\d+)/m.exec(listing)?.[2]);
     expect(size).toBeLessThan(contents.get('logs/flood.log')!.length / 4);
+    const stored = execFileSync('unzip', ['-v', await zipOf(log, { deflateUpTo: 1024 })], { encoding: 'utf8' });
+    expect(stored).toMatch(new RegExp(`^\\s*${contents.get('logs/flood.log')!.length}\\s+Stored\\s+${contents.get('logs/flood.log')!.length}\\s`, 'm'));
   });
 
   it('fails, rather than writing a zip without it, when a file cannot be read', async () => {
