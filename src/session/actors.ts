@@ -36,29 +36,48 @@ export interface ActorDeps {
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'step';
 
-async function withLog<T>(deps: ActorDeps, step: string, logPath: string, work: (onLines: LineSink) => Promise<T>): Promise<T> {
+/** A step's output on its way to the evidence. Output that cannot be written (a full disk) stops the step: it must not run on unrecorded. */
+interface StepOutput {
+  onLines: LineSink;
+  /** Aborted when the output can no longer be written. */
+  lost: AbortSignal;
+  /** Why, once it is lost. */
+  failure(): string | undefined;
+}
+
+async function withLog<T>(deps: ActorDeps, step: string, logPath: string, work: (output: StepOutput) => Promise<T>): Promise<T> {
   const log = deps.recorder.evidence.openLog(logPath);
+  const lost = new AbortController();
+  let failure: string | undefined;
   const onLines: LineSink = (raw, stream) => {
-    const { evidence, terminal, looked } = deps.filter.lines(raw);
-    const offset = log.size;
-    deps.recorder.output(step, stream, evidence, { log: logPath, offset, bytes: log.appendLines(evidence, looked) });
-    deps.print(step, terminal, stream, looked);
+    if (failure !== undefined) return;
+    try {
+      const { evidence, terminal, looked } = deps.filter.lines(raw);
+      const offset = log.size;
+      deps.recorder.output(step, stream, evidence, { log: logPath, offset, bytes: log.appendLines(evidence, looked) });
+      deps.print(step, terminal, stream, looked);
+    } catch (error) {
+      failure = `cannot write ${logPath}: ${(error as Error).message}`;
+      lost.abort();
+    }
   };
   try {
-    return await deps.track(work(onLines));
+    return await deps.track(work({ onLines, lost: lost.signal, failure: () => failure }));
   } finally {
     deps.recorder.flushOutput();
     log.close();
   }
 }
 
+const stopOn = (signal: AbortSignal | undefined, lost: AbortSignal) => (signal ? AbortSignal.any([signal, lost]) : lost);
+
 export function execute(deps: ActorDeps, input: CommandInput, signal?: AbortSignal): Promise<CommandRecord> {
   const logPath = `logs/${slug(input.name)}.log`;
   const cwd = resolve(deps.planDir, input.command.cwd ?? '.');
   deps.checkpoint();
   deps.recorder.event('command.start', { name: input.name, kind: input.kind, argv: input.command.run, cwd, log: logPath }, true);
-  return withLog(deps, input.name, logPath, async (onLines) => {
-    const record = await runCommand({
+  return withLog(deps, input.name, logPath, async ({ onLines, lost, failure }) => {
+    const ran = await runCommand({
       name: input.name,
       argv: input.command.run,
       cwd,
@@ -68,8 +87,11 @@ export function execute(deps: ActorDeps, input: CommandInput, signal?: AbortSign
       onLines,
       // Resume looks for this group: a step that outlived a killed session must not be started twice unknowingly.
       onSpawn: (pgid) => deps.recorder.event('command.spawned', { name: input.name, pgid }, true),
-      ...(signal ? { signal } : {}),
+      signal: stopOn(signal, lost),
     });
+    const why = failure();
+    // Whatever the command did, a step whose output is not all in the evidence did not succeed.
+    const record: CommandRecord = why === undefined ? ran : { ...ran, exitCode: null, error: why };
     deps.recorder.event('command.end', record, true);
     return record;
   });
@@ -86,15 +108,17 @@ async function runOneCheck(deps: ActorDeps, stage: string, check: Check, signal?
   const step = `${stage}-${slug(check.name)}`;
   const logPath = `logs/${step}.log`;
   deps.recorder.event('check.start', { stage, name: check.name });
-  const result = await withLog(deps, step, logPath, (onLines) =>
-    runCheck(check, {
+  const result = await withLog(deps, step, logPath, async ({ onLines, lost, failure }) => {
+    const checked = await runCheck(check, {
       cwd: resolve(deps.planDir, ('cwd' in check && check.cwd) || '.'),
       env: { ...deps.env, WARROOM_STEP: step },
       log: (lines) => onLines(lines, 'stdout'),
       logPath,
-      ...(signal ? { signal } : {}),
-    }),
-  );
+      signal: stopOn(signal, lost),
+    });
+    const why = failure();
+    return why === undefined ? checked : { ...checked, passed: false, detail: why };
+  });
   // A check's detail may quote what its command printed: it is output like any other.
   const safe = { ...result, detail: deps.filter(result.detail).evidence };
   deps.recorder.event('check', { stage, result: safe }, true);

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -106,5 +106,20 @@ describe('a step that floods its output', () => {
     const lastRange = entries.filter((entry) => entry.type === 'output.range').at(-1)!;
     expect(verify.stdout + verify.stderr).toContain(`journal.jsonl line ${lastRange.seq}: output at`);
     expect(verify.stdout + verify.stderr).toContain(`logs/${STEP}.log does not hold what the journal vouched for`);
+  });
+
+  it('stops the step and halts with the reason when its log cannot be written (a full disk), without a stack trace', async () => {
+    const full = join(mkdtempSync(join(tmpdir(), 'warroom-flood-full-')), 'evidence');
+    mkdirSync(join(full, 'logs'), { recursive: true });
+    // Every write to /dev/full fails with ENOSPC, as on a full disk.
+    symlinkSync('/dev/full', join(full, `logs/${STEP}.log`));
+    const run = await warroom(['run', join(dir, 'release.yaml'), '--headless', '--approvals', join(dir, 'approvals.json'), '--evidence', full]);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain(`Failed at Deployment step. Reason: ${STEP} failed: cannot write logs/${STEP}.log: ENOSPC`);
+    const journal = readJournal(join(full, 'journal.jsonl'));
+    expect(journal.brokenAt).toBeUndefined();
+    const end = journal.entries.find((entry) => entry.type === 'command.end' && (entry.data as { name: string }).name === STEP)!;
+    expect(end.data).toMatchObject({ exitCode: null, error: expect.stringContaining('ENOSPC') });
   });
 });
