@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDir } from '../evidence/writer.js';
-import { loadApprovalsFile, type ApprovalEntry } from '../plan/approvals-file.js';
+import type { ApprovalEntry } from '../plan/approvals-file.js';
 import { formatPlanError } from '../plan/errors.js';
 import { loadPlan } from '../plan/load.js';
 import { resolvePlan } from '../plan/resolve.js';
@@ -94,6 +94,8 @@ export async function executeRelease(request: RunRequest, io: CliIo): Promise<nu
 /** The approvals file, checked against the plan; undefined (errors written) when it is bad input. */
 export async function loadAnswers(path: string | undefined, plan: Plan, io: CliIo): Promise<ApprovalEntry[] | undefined> {
   if (path === undefined) return [];
+  // Loaded only when a file is given: a console run without one need not build its schemas at start.
+  const { loadApprovalsFile } = await import('../plan/approvals-file.js');
   const approvals = await loadApprovalsFile(resolve(io.cwd, path), plan);
   if ('errors' in approvals) {
     for (const error of approvals.errors) writeLine(io.stderr, formatPlanError({ ...error, file: path }));

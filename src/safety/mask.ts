@@ -340,11 +340,13 @@ export function createMasking(options: MaskOptions): Masking {
   });
   /** Lines seen since a private key's BEGIN line, or -1 outside a key. */
   let pemLines = -1;
-  const lineScreen = new LineScreen([...families.flatMap((family) => family.keys), ...values]);
+  // Built with the first output, not with the session: its table costs a few milliseconds before the console's first frame.
+  let lineScreen: LineScreen | undefined;
   const patternScreens = options.patterns.map(patternScreen);
 
   return {
     screen(block) {
+      lineScreen ??= new LineScreen([...families.flatMap((family) => family.keys), ...values]);
       const offsets = lineScreen.hits(block);
       if (patternScreens.length === 0) return offsets;
       for (const screen of patternScreens) offsets.push(...screen(block));

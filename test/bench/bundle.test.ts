@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,8 @@ import { TmuxScreen } from '../e2e/tmux.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const BUNDLE = join(REPO, 'dist/warroom.mjs');
+/** The bundle's compile cache (docs/bundle.md) goes here, not into the home folder of whoever runs the tests. */
+const CACHE = join(mkdtempSync(join(tmpdir(), 'warroom-compile-cache-')), 'cache');
 
 interface Ran {
   code: number;
@@ -19,7 +21,7 @@ interface Ran {
 
 function node(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((done) => {
-    execFile(process.execPath, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, args, { cwd, env: { ...process.env, WARROOM_COMPILE_CACHE: CACHE, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) =>
       done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -103,6 +105,7 @@ describe('the single-file bundle', () => {
     cpSync(demo, plan, { recursive: true, filter: (source) => !['.run', '.warroom', 'evidence'].includes(basename(source)) });
     const screen = new TmuxScreen(`cd '${bastion}' && node warroom.mjs run '${join(plan, 'release.yaml')}' --evidence '${join(plan, 'evidence')}'`, 120, 40, {
       DEMO_RUN_DIR: join(plan, '.run'),
+      WARROOM_COMPILE_CACHE: CACHE,
     });
     try {
       await screen.waitFor((text) => text.includes('checkout-api v2.4.0') && text.includes('q quit'));
@@ -115,5 +118,56 @@ describe('the single-file bundle', () => {
     } finally {
       screen.close();
     }
+  });
+});
+
+describe("the bundle's compile cache", () => {
+  const validate = (cli: string, cache: string) => node([cli, 'validate', join(REPO, 'fixtures/demo/release.yaml')], dirname(cli), { WARROOM_COMPILE_CACHE: cache });
+  const cachesIn = (folder: string) => (existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.v8cache')) : []);
+  let cli: string;
+
+  beforeAll(() => {
+    cli = join(mkdtempSync(join(tmpdir(), 'warroom-bastion-')), 'warroom.mjs');
+    copyFileSync(BUNDLE, cli);
+  });
+
+  it('is written by the first start of a command, private to its user, and used by the next', async () => {
+    const cache = join(mkdtempSync(join(tmpdir(), 'warroom-cc-')), 'warroom');
+    const first = await validate(cli, cache);
+    expect(first.code).toBe(0);
+    const [file] = cachesIn(cache);
+    expect(file).toMatch(/^validate-[0-9a-f]{16}-/);
+    expect(statSync(cache).mode & 0o777).toBe(0o700);
+    expect(statSync(join(cache, file!)).mode & 0o777).toBe(0o600);
+    const written = readFileSync(join(cache, file!));
+    const second = await validate(cli, cache);
+    expect(second).toEqual(first);
+    // Taken by V8, so not written again.
+    expect(cachesIn(cache)).toEqual([file]);
+    expect(readFileSync(join(cache, file!)).equals(written)).toBe(true);
+  });
+
+  it('ignores a damaged cache, runs as before and writes a good one again', async () => {
+    const cache = join(mkdtempSync(join(tmpdir(), 'warroom-cc-')), 'warroom');
+    const first = await validate(cli, cache);
+    const path = join(cache, cachesIn(cache)[0]!);
+    const bytes = readFileSync(path);
+    const middle = bytes.length >> 1;
+    bytes.writeUInt8(bytes.readUInt8(middle) ^ 0xff, middle);
+    writeFileSync(path, bytes);
+    const damaged = await validate(cli, cache);
+    expect(damaged).toEqual(first);
+    expect(readFileSync(path).equals(bytes)).toBe(false);
+  });
+
+  it('runs without a cache where none can be kept safely: off, a folder others may write, a folder that cannot be made', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'warroom-cc-shared-'));
+    chmodSync(shared, 0o777);
+    const notAFolder = join(mkdtempSync(join(tmpdir(), 'warroom-cc-')), 'file');
+    writeFileSync(notAFolder, '');
+    const reference = await validate(cli, 'off');
+    expect(reference.code).toBe(0);
+    for (const cache of [shared, join(notAFolder, 'warroom')]) expect(await validate(cli, cache)).toEqual(reference);
+    expect(cachesIn(shared)).toEqual([]);
   });
 });
