@@ -39,7 +39,8 @@ export function peerIdentity(socket: Socket): Promise<PeerIdentity> {
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('error', (error) => reject(new Error(`cannot verify who attached: python3 ${(error as NodeJS.ErrnoException).code ?? error.message}`)));
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the answer may still be in the pipe when the process has exited.
+    child.on('close', (code) => {
       // Lending the socket to a child pauses it here: take it back.
       socket.resume();
       const [pid, uid, gid, name] = out.trim().split(' ');
