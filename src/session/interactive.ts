@@ -44,7 +44,12 @@ export async function runConsoleSession(options: SessionOptions, streams: Consol
   } catch {
     // the terminal is gone
   }
-  if (how === 'hangup') return { ...(await session.done), quit: false };
+  if (how === 'hangup') {
+    // Without a terminal the release goes on, but a signal from elsewhere must still stop it.
+    const later = new Promise<'signal'>((resolve) => (signalled = () => resolve('signal')));
+    if ((await Promise.race([session.done.then(() => 'done' as const), later])) === 'done') return { ...(await session.done), quit: false };
+    return { ...(await session.end()), quit: false };
+  }
   if (how === 'quit') session.journal('session.quit', { by: options.operator });
   const result = await session.end();
   return { ...result, quit: how === 'quit' };

@@ -183,6 +183,38 @@ it('keeps the release going when the operator\'s terminal drops mid-step, and le
   expect(journal.entries.at(-1)).toMatchObject({ type: 'session.end', data: { outcome: 'released' } });
 }, 120_000);
 
+it('still stops where it stands on SIGTERM after the operator\'s terminal dropped', async () => {
+  const dir = demoCopy();
+  const evidence = join(dir, 'evidence');
+  const term = operatorConsole(dir);
+  await socketOf(dir);
+  term.close();
+  screen = undefined;
+  await journalUntil(evidence, (entries) => entries.some((e) => e.type === 'terminal.hangup'));
+  const state = join(dir, '.warroom');
+  const { readdirSync } = await import('node:fs');
+  const session = readdirSync(state).find((name) => existsSync(join(state, name, 'session.json')))!;
+  const { pid } = JSON.parse(readFileSync(join(state, session, 'session.json'), 'utf8')) as { pid: number };
+  process.kill(pid, 'SIGTERM');
+  const entries = await journalUntil(evidence, (all) => all.at(-1)?.type === 'session.end', 30_000);
+  const types = entries.map((e) => e.type);
+  expect(types.indexOf('session.interrupted')).toBeGreaterThan(types.indexOf('terminal.hangup'));
+  // Stopped where it stood, resumable: not carried on to the end of the release.
+  expect(entries.at(-1)).toMatchObject({ type: 'session.end', data: { final: false, exitCode: 2 } });
+  // And the process ends, rather than waiting on without a terminal.
+  const alive = () => {
+    try {
+      return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+    } catch {
+      return false;
+    }
+  };
+  for (const deadline = Date.now() + 30_000; alive(); ) {
+    expect(Date.now()).toBeLessThan(deadline);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}, 120_000);
+
 it('does not slow down for a client that stops reading while a step floods output', async () => {
   const dir = demoCopy();
   const plan = join(dir, 'release.yaml');
