@@ -1,9 +1,10 @@
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, open, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GENESIS, sha256, type JournalEntry } from '../journal/journal.js';
-import { isLogPath, isOutputRange, rangeProblem, type OutputRange } from '../journal/output.js';
+import { isLogPath, isOutputRange, type OutputRange } from '../journal/output.js';
 import { listZipEntries, openZipEntry, readCapped, unsafeEntry, type ZipEntry } from '../probes/zip.js';
 import { JOURNAL } from './files.js';
 import { digest, listEvidence, MANIFEST, manifestSchema, type Manifest, type ManifestFile } from './manifest.js';
@@ -34,8 +35,6 @@ interface EvidenceSource {
 
 const ZIP_MAGIC = [0x04034b50, 0x06054b50];
 const MANIFEST_CAP = 16 * 1024 * 1024;
-/** A step log read to check the output ranges the journal vouches for. */
-const MAX_LOG_BYTES = 1024 * 1024 * 1024;
 
 export async function verifyEvidence(target: string): Promise<VerifyReport> {
   const source = (await isFolder(target)) ? await folderSource(target) : await zipSource(target);
@@ -210,15 +209,54 @@ async function followChain(stream: Readable): Promise<{ lines: number; ranges: A
   return reason ? { lines, ranges, brokenAt: { line: lines + 1, reason } } : { lines, ranges };
 }
 
-/** Output the journal holds by reference must still be in the step's log, byte for byte. */
+/**
+ * Output the journal holds by reference must still be in the step's log, byte for byte.
+ * Each log is streamed once, its ranges hashed as the bytes go by: a log of any size.
+ */
 async function checkRanges(source: EvidenceSource, ranges: Array<JournalEntry<OutputRange>>, problems: string[]): Promise<void> {
-  const logs = new Map<string, Buffer | undefined>();
-  for (const { seq, data: range } of ranges) {
-    if (!logs.has(range.log)) {
-      const readable = isLogPath(range.log) && source.entries.get(range.log) === 'file';
-      logs.set(range.log, readable ? await readCapped(await source.open(range.log), MAX_LOG_BYTES).catch(() => undefined) : undefined);
+  const byLog = new Map<string, Array<JournalEntry<OutputRange>>>();
+  for (const entry of ranges) byLog.set(entry.data.log, [...(byLog.get(entry.data.log) ?? []), entry]);
+  for (const [log, entries] of byLog) {
+    const say = ({ seq, data }: JournalEntry<OutputRange>, problem: string) => problems.push(`${JOURNAL} line ${seq}: output at ${data.offset}+${data.bytes} bytes: ${problem}`);
+    if (!isLogPath(log) || source.entries.get(log) !== 'file') {
+      for (const entry of entries) say(entry, `${log} is missing`);
+      continue;
     }
-    const problem = rangeProblem(range, logs.get(range.log));
-    if (problem) problems.push(`${JOURNAL} line ${seq}: output at ${range.offset}+${range.bytes} bytes: ${problem}`);
+    for (const entry of entries) if (!isRange(entry.data)) say(entry, 'not an output range');
+    const ordered = entries.filter((entry) => isRange(entry.data)).sort((a, b) => a.data.offset - b.data.offset);
+    let next = 0;
+    let hash: Hash | undefined;
+    let at = 0;
+    for await (const chunk of (await source.open(log)) as AsyncIterable<Buffer>) {
+      for (let pos = 0; pos < chunk.length && next < ordered.length; ) {
+        const { data } = ordered[next]!;
+        const here = at + pos;
+        if (here < data.offset && hash === undefined) {
+          pos += Math.min(chunk.length - pos, data.offset - here);
+          continue;
+        }
+        // A range that starts before the one before it ended cannot be what was written.
+        if (hash === undefined && here > data.offset) {
+          say(ordered[next]!, `${log} does not hold what the journal vouched for`);
+          next += 1;
+          continue;
+        }
+        hash ??= createHash('sha256');
+        const take = Math.min(chunk.length - pos, data.offset + data.bytes - here);
+        hash.update(chunk.subarray(pos, pos + take));
+        pos += take;
+        if (here + take === data.offset + data.bytes) {
+          if (hash.digest('hex') !== data.sha256) say(ordered[next]!, `${log} does not hold what the journal vouched for`);
+          hash = undefined;
+          next += 1;
+        }
+      }
+      at += chunk.length;
+    }
+    for (const entry of ordered.slice(next)) say(entry, `${log} is shorter than the journal says`);
   }
+}
+
+function isRange(range: OutputRange): boolean {
+  return Number.isSafeInteger(range.offset) && range.offset >= 0 && Number.isSafeInteger(range.bytes) && range.bytes > 0 && typeof range.sha256 === 'string';
 }

@@ -52,7 +52,7 @@ export function isLogPath(path: string): boolean {
 }
 
 /** Why a range's bytes are not in the log (`log` holds the whole file) as the journal vouched, if they are not. */
-export function rangeProblem(range: OutputRange, log: Buffer | undefined): string | undefined {
+function rangeProblem(range: OutputRange, log: Buffer | undefined): string | undefined {
   if (log === undefined) return `${range.log} is missing`;
   if (log.length < range.offset + range.bytes) return `${range.log} is shorter than the journal says`;
   const bytes = log.subarray(range.offset, range.offset + range.bytes);

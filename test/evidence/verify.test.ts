@@ -1,9 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeEvidencePackage } from '../../src/evidence/package.js';
+import { buildManifest } from '../../src/evidence/manifest.js';
 import { EvidenceInputError, verifyEvidence } from '../../src/evidence/verify.js';
+import { Journal } from '../../src/journal/journal.js';
 import { copyEvidence, demoEvidence, rezip } from './demo-evidence.js';
 
 let evidence: string;
@@ -126,5 +129,35 @@ describe('verify on what is not a plain evidence package', () => {
   it('refuses a path that does not exist, and a file that is neither zip nor folder, as bad input', async () => {
     await expect(verifyEvidence(join(evidence, 'no-such.zip'))).rejects.toThrow(new EvidenceInputError('no such file or folder'));
     await expect(verifyEvidence(join(evidence, 'DEPLOYMENT-REPORT.md'))).rejects.toBeInstanceOf(EvidenceInputError);
+  });
+});
+
+describe('output ranges', () => {
+  it('checks each range the journal vouches for against its log, whatever the journal claims', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warroom-ranges-'));
+    mkdirSync(join(dir, 'logs'));
+    const log = Buffer.from('one\ntwo\nthree\n');
+    writeFileSync(join(dir, 'logs/s.log'), log);
+    const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+    const range = (fields: Record<string, unknown>) => ({ step: 's', stream: 'stdout', log: 'logs/s.log', lines: 1, ...fields });
+    const journal = Journal.open(join(dir, 'journal.jsonl'));
+    journal.append('session.start', { sessionId: 'ranges' });
+    journal.append('output.range', range({ offset: 0, bytes: 4, sha256: sha(log.subarray(0, 4)) }));
+    journal.append('output.range', range({ offset: 4, bytes: 4, sha256: sha(Buffer.from('TWO\n')) }));
+    journal.append('output.range', range({ offset: -5, bytes: 4, sha256: 'x' }));
+    journal.append('output.range', range({ offset: 8, bytes: 100, sha256: 'x' }));
+    journal.append('output.range', range({ log: '../etc/passwd', offset: 0, bytes: 1, sha256: 'x' }));
+    journal.close();
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(await buildManifest(dir)));
+    const report = await verifyEvidence(dir);
+    expect(report.intact).toBe(false);
+    expect(report.problems.sort()).toEqual(
+      [
+        'journal.jsonl line 3: output at 4+4 bytes: logs/s.log does not hold what the journal vouched for',
+        'journal.jsonl line 4: output at -5+4 bytes: not an output range',
+        'journal.jsonl line 5: output at 8+100 bytes: logs/s.log is shorter than the journal says',
+        'journal.jsonl line 6: output at 0+1 bytes: ../etc/passwd is missing',
+      ].sort(),
+    );
   });
 });
