@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { LineEncoder } from '../runner/lines.js';
 
 // journal.jsonl: one JSON object a line, append-only, each line carrying the
 // SHA-256 of the previous line's exact bytes, so any edit breaks the chain.
@@ -21,8 +22,8 @@ export class Journal {
   private fd: number;
   private seq: number;
   private prev: string;
-  /** Each line is encoded once, into this reused buffer, then written and hashed from it. */
-  private scratch = Buffer.allocUnsafeSlow(64 * 1024);
+  /** Each line is encoded once, into one reused buffer, then written and hashed from it. */
+  private readonly encoder = new LineEncoder();
 
   private constructor(fd: number, seq: number, prev: string) {
     this.fd = fd;
@@ -49,15 +50,13 @@ export class Journal {
   /** Appends one event; `durable` waits for the disk before returning (approvals, transitions, gates). */
   append<T>(type: string, data: T, durable = false, at: Date = new Date()): JournalEntry<T> {
     const entry: JournalEntry<T> = { seq: this.seq + 1, ts: at.toISOString(), type, prev: this.prev, data };
-    const line = JSON.stringify(entry);
-    // UTF-8 takes at most 3 bytes for each UTF-16 code unit, and one more for the newline.
-    if (this.scratch.length < line.length * 3 + 1) this.scratch = Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(line.length * 3 + 1)));
-    const length = this.scratch.write(line);
-    this.scratch[length] = 0x0a;
-    for (let written = 0; written <= length; ) written += writeSync(this.fd, this.scratch, written, length + 1 - written);
+    this.encoder.add(JSON.stringify(entry));
+    const bytes = this.encoder.take();
+    for (let written = 0; written < bytes.length; ) written += writeSync(this.fd, bytes, written);
     if (durable) fsyncSync(this.fd);
     this.seq = entry.seq;
-    this.prev = sha256(this.scratch.subarray(0, length));
+    // The hash is of the line's bytes without its newline.
+    this.prev = sha256(bytes.subarray(0, -1));
     return entry;
   }
 
