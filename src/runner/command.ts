@@ -11,6 +11,18 @@ export const PIPE_GRACE_MS = 1_000;
 /** setTimeout fires at once for anything longer than this (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+// execa takes ~90 ms to load: not at start-up, where the console's first frame would wait
+// for it (SPEC section 12), and not with the first command, which would wait for it instead.
+let execaLoading: Promise<typeof import('execa')> | undefined;
+const loadExeca = () => (execaLoading ??= import('execa'));
+
+/** Loads what running a command needs ahead of the first one; the drivers call it once the screen is up. */
+export function warmUpCommands(): void {
+  loadExeca().catch(() => {
+    execaLoading = undefined;
+  });
+}
+
 interface Exit {
   code: number | null;
   signal: string | null;
@@ -60,8 +72,7 @@ export async function runCommand(req: CommandRequest): Promise<CommandRecord> {
     return finish({ code: null, signal: null, spawnMessage: `working directory not found: ${req.cwd}` });
   }
 
-  // Loaded with the first command, not at start-up: the console's first frame does not wait for it (SPEC section 12).
-  const { execa } = await import('execa');
+  const { execa } = await loadExeca();
   const subprocess = execa(program, args, {
     cwd: req.cwd,
     env: { ...process.env, ...req.env },

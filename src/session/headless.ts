@@ -2,6 +2,7 @@ import { approvalWaitingFor, describeRoles, outstandingRoles } from '../../machi
 import type { Person, SessionEvent } from '../../machines/types.js';
 import { answerEvents } from './answers.js';
 import type { Restored } from './restore.js';
+import { warmUpCommands } from '../runner/command.js';
 import { startSession, type Session, type SessionOptions, type SessionResult } from './session.js';
 import { statePath, type ReleaseSnapshot } from './state.js';
 
@@ -63,6 +64,8 @@ export function runHeadlessSession(options: SessionOptions, restored?: Restored)
   void session.done.then(() => process.off('SIGINT', interrupt).off('SIGTERM', interrupt).off('SIGHUP', hangup));
 
   session.start();
+  // No screen to draw first: load what commands need now, not when the first one starts.
+  warmUpCommands();
   return session.done;
 }
 

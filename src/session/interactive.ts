@@ -1,6 +1,10 @@
 import { isPrompt, offerApprovalsFile } from './headless.js';
 import type { Restored } from './restore.js';
+import { warmUpCommands } from '../runner/command.js';
 import { startSession, type SessionOptions, type SessionResult } from './session.js';
+
+/** After the console's first frame: nothing before it should wait for the command runner. */
+const WARM_UP_AFTER_MS = 300;
 
 // The console driver: the operator is at the keyboard, so nothing is decided for
 // them. An approvals file, when given, still answers the prompts it covers.
@@ -20,6 +24,8 @@ export async function runConsoleSession(options: SessionOptions, streams: Consol
   const { renderConsole } = await import('../../views/index.js');
   const screen = renderConsole(session, { stdout: streams.stdout, stdin: streams.stdin });
   session.start();
+  // Once the first frame is out, load what commands need, before the first one starts.
+  setTimeout(warmUpCommands, WARM_UP_AFTER_MS).unref();
 
   // A dropped terminal (SIGHUP) does not stop a release: it goes on without a screen and
   // waits to be attached. A signal from elsewhere stops it where it stands, resumable.
