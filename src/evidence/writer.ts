@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { LineEncoder } from '../runner/lines.js';
+import { LineEncoder, writeFully } from '../runner/lines.js';
 
 // Evidence files are written whole or not at all (temp file, fsync, rename),
 // readable by the owner and group only (SPEC section 10).
@@ -67,7 +67,7 @@ export class AppendFile {
   appendLines(lines: readonly string[], apart?: readonly number[]): Buffer {
     this.encoder.addAll(lines, '', apart);
     const bytes = this.encoder.take();
-    for (let written = 0; written < bytes.length; ) written += writeSync(this.fd, bytes, written);
+    writeFully(this.fd, bytes);
     this.size += bytes.length;
     return bytes;
   }

@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { writeFully } from '../runner/lines.js';
 import { crc32, createDeflateRaw } from 'node:zlib';
 import { CENTRAL, DEFLATED, EOCD, LOCAL, MADE_ON_UNIX, STORED, ZIP64_END, ZIP64_LOCATOR, ZIP64_MARKER } from '../probes/zip.js';
 
@@ -115,12 +116,12 @@ class Output {
   constructor(private readonly fd: number) {}
 
   write(bytes: Buffer): void {
-    for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at, bytes.length - at, this.position + at);
+    writeFully(this.fd, bytes, this.position);
     this.position += bytes.length;
   }
 
   patch(at: number, bytes: Buffer): void {
-    for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done, at + done);
+    writeFully(this.fd, bytes, at);
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { LineEncoder } from '../runner/lines.js';
+import { LineEncoder, writeFully } from '../runner/lines.js';
 
 // journal.jsonl: one JSON object a line, append-only, each line carrying the
 // SHA-256 of the previous line's exact bytes, so any edit breaks the chain.
@@ -52,7 +52,7 @@ export class Journal {
     const entry: JournalEntry<T> = { seq: this.seq + 1, ts: at.toISOString(), type, prev: this.prev, data };
     this.encoder.add(JSON.stringify(entry));
     const bytes = this.encoder.take();
-    for (let written = 0; written < bytes.length; ) written += writeSync(this.fd, bytes, written);
+    writeFully(this.fd, bytes);
     if (durable) fsyncSync(this.fd);
     this.seq = entry.seq;
     // The hash is of the line's bytes without its newline.

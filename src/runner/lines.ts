@@ -211,9 +211,14 @@ function synchronousFd(stream: NodeJS.WritableStream): number | undefined {
   }
 }
 
+/** Writes all of `bytes` (a write may take only part), at the file's end or at `position`. */
+export function writeFully(fd: number, bytes: Buffer, position?: number): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, position === undefined ? null : position + at);
+}
+
 function writeAll(fd: number, bytes: Buffer): void {
   try {
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    writeFully(fd, bytes);
   } catch {
     // Like the stream's own 'error' (EPIPE, EIO): a vanished terminal must not stop a release.
   }
