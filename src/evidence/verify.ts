@@ -4,7 +4,7 @@ import { lstat, open, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GENESIS, sha256, type JournalEntry } from '../journal/journal.js';
-import { isLogPath, isOutputRange, type OutputRange } from '../journal/output.js';
+import { isLogPath, isOutputRange, isRange, type OutputRange } from '../journal/output.js';
 import { listZipEntries, openZipEntry, readCapped, unsafeEntry, type ZipEntry } from '../probes/zip.js';
 import { JOURNAL } from './files.js';
 import { digest, listEvidence, MANIFEST, manifestSchema, type Manifest, type ManifestFile } from './manifest.js';
@@ -255,8 +255,4 @@ async function checkRanges(source: EvidenceSource, ranges: Array<JournalEntry<Ou
     }
     for (const entry of ordered.slice(next)) say(entry, `${log} is shorter than the journal says`);
   }
-}
-
-function isRange(range: OutputRange): boolean {
-  return Number.isSafeInteger(range.offset) && range.offset >= 0 && Number.isSafeInteger(range.bytes) && range.bytes > 0 && typeof range.sha256 === 'string';
 }

@@ -51,8 +51,14 @@ export function isLogPath(path: string): boolean {
   return /^logs\/[^/\\]+$/.test(path) && !path.includes('..');
 }
 
+/** Whether a range's numbers can be a range at all: a hostile journal may say anything. */
+export function isRange(range: OutputRange): boolean {
+  return Number.isSafeInteger(range.offset) && range.offset >= 0 && Number.isSafeInteger(range.bytes) && range.bytes > 0 && typeof range.sha256 === 'string';
+}
+
 /** Why a range's bytes are not in the log (`log` holds the whole file) as the journal vouched, if they are not. */
 function rangeProblem(range: OutputRange, log: Buffer | undefined): string | undefined {
+  if (!isRange(range)) return 'not an output range';
   if (log === undefined) return `${range.log} is missing`;
   if (log.length < range.offset + range.bytes) return `${range.log} is shorter than the journal says`;
   const bytes = log.subarray(range.offset, range.offset + range.bytes);
@@ -60,13 +66,16 @@ function rangeProblem(range: OutputRange, log: Buffer | undefined): string | und
   return undefined;
 }
 
-/** A journal's events with every output range read from its log: plain `output` events, as the session printed them. */
-export function withRangesRead(entries: JournalEntry[], readLog: (path: string) => Buffer | undefined): JournalEntry[] {
-  const logs = new Map<string, Buffer | undefined>();
+/** The logs a journal's output ranges are in (only paths inside `logs/`), each once. */
+export function rangeLogs(entries: JournalEntry[]): string[] {
+  return [...new Set(entries.filter(isOutputRange).map((entry) => entry.data.log))].filter(isLogPath);
+}
+
+/** A journal's events with every output range read from its log (`logs`: as rangeLogs names them): plain `output` events, as the session printed them. */
+export function withRangesRead(entries: JournalEntry[], logs: ReadonlyMap<string, Buffer | undefined>): JournalEntry[] {
   return entries.map((entry) => {
     if (!isOutputRange(entry)) return entry;
     const range = entry.data;
-    if (!logs.has(range.log)) logs.set(range.log, isLogPath(range.log) ? readLog(range.log) : undefined);
     const log = logs.get(range.log);
     const problem = rangeProblem(range, log);
     const text = problem === undefined && log ? rangeLines(log.subarray(range.offset, range.offset + range.bytes)) : [`[${range.lines} lines not shown: ${problem}]`];

@@ -2,7 +2,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { JOURNAL } from '../evidence/files.js';
 import { GENESIS, sha256, type JournalEntry } from '../journal/journal.js';
-import { isLogPath, isOutputRange, withRangesRead } from '../journal/output.js';
+import { rangeLogs, withRangesRead } from '../journal/output.js';
 import { listZipEntries, openZipEntry, readCapped } from '../probes/zip.js';
 
 // A recording is a session's journal: journal.jsonl itself, the evidence folder
@@ -124,10 +124,8 @@ export async function loadRecording(path: string, force = false): Promise<Record
   const { lines, brokenAt } = parsed;
   // Past a step's first megabyte, output is journaled by reference to its log: read from the log beside the journal.
   const logs = new Map<string, Buffer | undefined>();
-  for (const entry of parsed.entries) {
-    if (isOutputRange(entry) && isLogPath(entry.data.log) && !logs.has(entry.data.log)) logs.set(entry.data.log, await readBeside(entry.data.log));
-  }
-  const entries = logs.size === 0 ? parsed.entries : withRangesRead(parsed.entries, (log) => logs.get(log));
+  for (const log of rangeLogs(parsed.entries)) logs.set(log, await readBeside(log));
+  const entries = logs.size === 0 ? parsed.entries : withRangesRead(parsed.entries, logs);
   const recording: Recording = { source, entries, sha256: sha256(bytes), lines, ...(brokenAt ? { brokenAt } : {}) };
   if (brokenAt && !force) return recording;
   if (entries.length === 0) throw new RecordingError(`${source}: the journal is empty`);

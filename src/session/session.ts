@@ -6,7 +6,7 @@ import { createActor } from 'xstate';
 import { releaseMachine } from '../../machines/release.js';
 import type { AnnouncementKind, Person, SessionEvent } from '../../machines/types.js';
 import type { JournalEntry } from '../journal/journal.js';
-import { OUTPUT, withRangesRead, type OutputBatch } from '../journal/output.js';
+import { OUTPUT, rangeLogs, withRangesRead, type OutputBatch } from '../journal/output.js';
 import type { ConsoleSession, OutputLine } from '../../views/port.js';
 import type { ApprovalEntry } from '../plan/approvals-file.js';
 import type { Plan } from '../plan/schema.js';
@@ -34,7 +34,7 @@ export interface SessionOptions {
   stateDir: string;
   answers: ApprovalEntry[];
   operator: string;
-  /** Where plain lines go (headless; several joined by `\n`), or nowhere when a console shows the tails. */
+  /** Where plain lines go (headless), or nowhere when a console shows the tails. */
   print?: Printer;
   env: NodeJS.ProcessEnv;
   /** `resume --on-interrupted`: what to do with a command that was running when the session died (default: halt and ask). */
@@ -98,14 +98,15 @@ function sessionIdFor(plan: Plan): string {
 
 /** The screen's tails after a resume start where the journal left off (output by reference read from the logs). */
 function seedTails(entries: JournalEntry[], evidenceDir: string, output: OutputTail, announcements: RingTail<string>): void {
-  const readLog = (log: string) => {
+  const logs = new Map<string, Buffer | undefined>();
+  for (const log of rangeLogs(entries)) {
     try {
-      return readFileSync(join(evidenceDir, log));
+      logs.set(log, readFileSync(join(evidenceDir, log)));
     } catch {
-      return undefined;
+      logs.set(log, undefined);
     }
-  };
-  for (const entry of withRangesRead(entries, readLog)) {
+  }
+  for (const entry of withRangesRead(entries, logs)) {
     if (entry.type === 'announcement') announcements.push((entry.data as { text: string }).text);
     if (entry.type === OUTPUT) {
       const batch = entry.data as OutputBatch;
