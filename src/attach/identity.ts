@@ -33,7 +33,8 @@ const TIMEOUT_MS = 5_000;
 /** Reads the peer's credentials; rejects (and the client is refused) when they cannot be learned. */
 export function peerIdentity(socket: Socket): Promise<PeerIdentity> {
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', PEERCRED], { stdio: ['ignore', 'pipe', 'pipe', socket], timeout: TIMEOUT_MS });
+    // Its own process group: a signal to the operator's terminal (a hangup, Ctrl-C) is for warroom, not for this helper.
+    const child = spawn('python3', ['-c', PEERCRED], { stdio: ['ignore', 'pipe', 'pipe', socket], timeout: TIMEOUT_MS, detached: true });
     let out = '';
     let err = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
