@@ -1,16 +1,27 @@
 import { useInput, type Key } from 'ink';
 import { useCallback, useLayoutEffect, useRef } from 'react';
 
-/** A paste or a fast terminal delivers "v2.4.0\r" as one chunk: replay it as text, then Enter. */
-function splitChunk(input: string, key: Key): Array<[string, Key]> {
-  if (input.length < 2 || !/[\r\n]/.test(input)) return [[input, key]];
-  const plain: Key = { ...key, return: false };
-  const events: Array<[string, Key]> = [];
-  for (const [index, part] of input.split(/\r\n|\r|\n/).entries()) {
-    if (index > 0) events.push(['\r', { ...plain, return: true }]);
-    if (part !== '') events.push([part, plain]);
-  }
-  return events;
+/** The key a single character stands for, as Ink reports it when the character arrives alone. */
+function keyOf(char: string, base: Key): [string, Key] {
+  const plain: Key = { ...base, return: false, tab: false, backspace: false, delete: false, ctrl: false, shift: false };
+  if (char === '\r' || char === '\n') return ['\r', { ...plain, return: true }];
+  if (char === '\t') return ['', { ...plain, tab: true }];
+  if (char === '\u007F' || char === '\b') return ['', { ...plain, backspace: true }];
+  const code = char.codePointAt(0)!;
+  if (code < 0x20) return [String.fromCharCode(code + 0x60), { ...plain, ctrl: true }];
+  return [char, { ...plain, shift: /^[A-Z]$/.test(char) }];
+}
+
+/**
+ * Ink hands on one read of the terminal as one input. Over a slow link, or on a
+ * busy host, keys typed quickly ("q" then "y") or a paste ("v2.4.0\r") arrive in
+ * one read: replay them a character at a time, as if typed one by one.
+ * Escape sequences (arrows, Alt+key) come from Ink already on their own.
+ */
+export function splitChunk(input: string, key: Key): Array<[string, Key]> {
+  const chars = Array.from(input);
+  if (chars.length < 2 || key.meta || key.escape) return [[input, key]];
+  return chars.map((char) => keyOf(char, key));
 }
 
 /**

@@ -148,7 +148,7 @@ it('refuses what observers send, answers to a prompt that has changed, and count
 
   // The operator quits; both attached consoles hear how the session ended.
   term.keys('q');
-  await term.waitFor((s) => /quit/i.test(s) && !s.includes('[exit'));
+  await term.waitFor((s) => s.includes('Quit the console?'));
   term.keys('y');
   await term.waitFor((s) => s.includes('[exit 2]'));
   expect(await approver.closed).toMatchObject({ outcome: 'halted', exitCode: 2 });

@@ -89,16 +89,29 @@ describe('keys', () => {
 });
 
 describe('renderConsole', () => {
-  it('q then y leaves a running session with "quit"', async () => {
+  /** The real console on a fake terminal, at the change freeze, ready for keys. */
+  async function consoleAtFreeze() {
     const session = fakeSession();
     await until(session.release.actor, 'acknowledging');
     const terminal = fakeTerminal(80, 24);
     const console = renderConsole(session, { stdout: terminal.stdout, stdin: terminal.stdin });
     await waitFor(() => terminal.text().includes('Who acknowledges?'), 'the first frame');
     await waitFor(() => terminal.stdin.listenerCount('readable') > 0, 'stdin');
+    return { session, terminal, console };
+  }
+
+  it('q then y leaves a running session with "quit"', async () => {
+    const { session, terminal, console } = await consoleAtFreeze();
     terminal.stdin.write('q');
     await waitFor(() => terminal.text().includes('Quit the console?'), 'the quit question');
     terminal.stdin.write('y');
+    await expect(console.waitUntilExit()).resolves.toBe('quit');
+    expect(session.sent).toEqual([]);
+  });
+
+  it('q and y typed fast enough to arrive in one read still ask and then quit', async () => {
+    const { session, terminal, console } = await consoleAtFreeze();
+    terminal.stdin.write('qy');
     await expect(console.waitUntilExit()).resolves.toBe('quit');
     expect(session.sent).toEqual([]);
   });
