@@ -37,6 +37,7 @@ export function hasControlCharacters(line: string): boolean {
  * sequence travels with the next character it styles.
  */
 function render(line: string, keepSgr: boolean): string {
+  if (!OVERWRITE.test(line)) return renderRuns(line, keepSgr);
   const cells: string[] = [];
   let column = 0;
   let pendingSgr = '';
@@ -74,6 +75,44 @@ function render(line: string, keepSgr: boolean): string {
   // Colours must not bleed into whatever the console draws next.
   if ((keptSgr || pendingSgr !== '') && !text.endsWith(SGR_RESET)) return text + SGR_RESET;
   return text;
+}
+
+/** What moves the cursor back over text already shown. */
+const OVERWRITE = /[\r\x08]/;
+
+/**
+ * render() for a line with nothing that moves the cursor back: no cell is overwritten,
+ * so the line is its runs of text in order, without what render drops. Most lines with
+ * controls are coloured ones, and this spares them a cell per character.
+ */
+function renderRuns(line: string, keepSgr: boolean): string {
+  let text = '';
+  let keptSgr = false;
+  let run = 0;
+  let i = 0;
+  while (i < line.length) {
+    const code = line.charCodeAt(i);
+    if (code === ESC || (code >= 0x80 && code <= 0x9f)) {
+      text += line.slice(run, i);
+      const end = sequenceEnd(line, i);
+      if (keepSgr && code === ESC) {
+        const sequence = line.slice(i, end);
+        const kept = SGR.test(sequence) ? withoutConceal(sequence) : '';
+        if (kept !== '') {
+          text += kept;
+          keptSgr = true;
+        }
+      }
+      i = run = end;
+    } else if ((code < 0x20 && code !== TAB) || code === DEL) {
+      text += line.slice(run, i);
+      i = run = i + 1;
+    } else {
+      i += 1;
+    }
+  }
+  text += line.slice(run);
+  return keptSgr && !text.endsWith(SGR_RESET) ? text + SGR_RESET : text;
 }
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;

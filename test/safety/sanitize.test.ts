@@ -120,6 +120,18 @@ describe('sanitizeForTerminal', () => {
     );
   });
 
+  it('shows a line as a terminal would whether or not it starts with a carriage return (property)', () => {
+    // A line with `\r` or backspace is replayed cell by cell; one without is read in runs.
+    // A carriage return at column 0 moves nothing, so both ways must agree.
+    fc.assert(
+      fc.property(terminalText, (line) => {
+        expect(sanitizeForTerminal(`\r${line}`)).toBe(sanitizeForTerminal(line));
+        expect(sanitizeForEvidence(`\r${line}`)).toBe(sanitizeForEvidence(line));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('shows the same text as the evidence once colours are removed (property)', () => {
     fc.assert(
       fc.property(terminalText, (line) => {
