@@ -107,6 +107,8 @@ function journalEntries(path, { skipOutput = true } = {}) {
 
 // ─── the plans ──────────────────────────────────────────────────────────────
 
+/** The plan's own secret pattern, which the generator's `ckt_` tokens match. */
+const PLAN_PATTERN = 'ckt_[A-Za-z0-9]{16,}';
 const APPROVALS = [{ for: 'production', role: 'sre', name: 'Sam Okafor', user: 'sam', decision: 'approve', at: '2026-03-02T01:55:00Z', reason: 'benchmark' }];
 
 /** A plan with one deploy step and no more protocol than the schema asks for. */
@@ -124,7 +126,7 @@ function writePlan(name, { step, health } = {}) {
     `    - {name: ${step.name}, run: ${JSON.stringify(step.run)}, timeout: 60m}`,
     'rollback: {run: ["true"]}',
     // Masking works for its living: a plan pattern the generator's tokens match, on top of the built-in detectors.
-    'secrets: {patterns: ["ckt_[A-Za-z0-9]{16,}"], env: [BENCH_SECRET]}',
+    `secrets: {patterns: [${JSON.stringify(PLAN_PATTERN)}], env: [BENCH_SECRET]}`,
     ...(health ?? []),
   ];
   writeFileSync(join(dir, 'release.yaml'), `${lines.join('\n')}\n`);
@@ -174,17 +176,36 @@ async function teeRun(lines) {
   return { ms: result.ms, bytes: statSync(logPath).size };
 }
 
+/** The floor: the least work on the same output in one Node process (floor.mjs). */
+async function floorRun(lines) {
+  const logPath = join(WORK, 'floor.log');
+  let out = '';
+  const result = await new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(HERE, 'floor.mjs'), logPath, String(lines), PLAN_PATTERN], { cwd: WORK, env: { ...process.env, ...RUN_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', fail);
+    child.on('exit', (code) => done({ code, stderr }));
+  });
+  if (result.code !== 0) throw new Error(`floor.mjs exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(out);
+}
+
 async function throughputRows(results) {
   const lines = scaled(1_000_000);
   log(`throughput: ${count(lines)} lines, ${REPEATS} run(s) each`);
   const tee = [];
   const flood = [];
+  const floor = [];
   for (let i = 0; i < REPEATS; i += 1) {
     tee.push(await teeRun(lines));
     flood.push(await floodRun(lines, 'throughput'));
+    floor.push(await floorRun(lines));
   }
   const teeMs = median(tee.map((t) => t.ms));
   const stepMs = median(flood.map((f) => f.stepMs));
+  const floorMs = median(floor.map((f) => f.ms));
   const runMs = median(flood.map((f) => f.runMs));
   results.flood = flood;
   const what = `${count(lines)} lines (${mb(tee[0].bytes)})`;
@@ -197,6 +218,13 @@ async function throughputRows(results) {
       target: '≤ 1.5×',
       pass: stepMs / teeMs <= 1.5,
       note: 'command.start to the next transition in the journal: masking, sanitising, step log, journal, headless print to /dev/null',
+    }),
+    row({
+      name: 'the least any console must do to that output (read, screen, SHA-256, log and copy)',
+      figure: seconds(floorMs),
+      baseline: `${seconds(teeMs)} \`cmd | tee log\``,
+      ratio: floorMs / teeMs,
+      note: "scripts/bench/floor.mjs: one Node process reads the pipe, runs warroom's own screen over every byte, hashes every byte and writes the log and a copy; no lines, masking, journal or chart. The step's ratio above this one is what warroom adds",
     }),
     row({
       name: `the whole headless run around that step`,

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const REPO = resolve(import.meta.dirname, '../..');
 const ROWS = [
   'deploy step printing',
+  'the least any console must do to that output',
   'the whole headless run around that step',
   'peak RSS of warroom, step printing 10 lines',
   'peak RSS of warroom, step printing 1,000 lines',
