@@ -2,6 +2,7 @@ import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, renameSync, write
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LineEncoder, writeFully } from '../runner/lines.js';
+import type { OutputLines } from '../runner/types.js';
 
 // Evidence files are written whole or not at all (temp file, fsync, rename),
 // readable by the owner and group only (SPEC section 10).
@@ -63,9 +64,9 @@ export class AppendFile {
     this.size = fstatSync(this.fd).size;
   }
 
-  /** Appends the lines, each with its newline, as UTF-8 (`apart` as in LineEncoder.addAll); returns the bytes written, valid until the next append. */
-  appendLines(lines: readonly string[], apart?: readonly number[]): Buffer {
-    this.encoder.addAll(lines, '', apart);
+  /** Appends the lines' evidence text, each with its newline, as UTF-8; returns the bytes written, valid until the next append. */
+  append(lines: OutputLines): Buffer {
+    lines.encodeEvidence(this.encoder);
     const bytes = this.encoder.take();
     writeFully(this.fd, bytes);
     this.size += bytes.length;

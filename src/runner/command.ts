@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { formatDuration } from '../plan/duration.js';
 import { LineSplitter } from './lines.js';
-import type { CommandRecord, CommandRequest, OutputStream } from './types.js';
+import type { AsciiBlock, CommandRecord, CommandRequest, OutputStream } from './types.js';
 
 /** Between SIGTERM and SIGKILL to the process group: time for a deploy script to clean up. */
 export const KILL_GRACE_MS = 2_000;
@@ -82,11 +82,19 @@ export async function runCommand(req: CommandRequest): Promise<CommandRecord> {
     detached: true,
     reject: false,
   });
-  const counted = (name: OutputStream) => (batch: string[]) => {
-    lines += batch.length;
-    req.onLines(batch, name);
-  };
-  const streams = [readLines(subprocess.stdout, counted('stdout')), readLines(subprocess.stderr, counted('stderr'))];
+  const sinks = (name: OutputStream) => ({
+    onLines: (batch: string[]) => {
+      lines += batch.length;
+      req.onLines(batch, name);
+    },
+    onBlock: req.onBlock
+      ? (block: AsciiBlock) => {
+          lines += block.count;
+          req.onBlock!(block, name);
+        }
+      : undefined,
+  });
+  const streams = [readLines(subprocess.stdout, sinks('stdout')), readLines(subprocess.stderr, sinks('stderr'))];
 
   const group = processGroup(subprocess.pid);
   if (subprocess.pid !== undefined) req.onSpawn?.(subprocess.pid);
@@ -123,8 +131,8 @@ export async function runCommand(req: CommandRequest): Promise<CommandRecord> {
 }
 
 /** Feeds a pipe through a LineSplitter; `stop` gives up on a pipe a daemon keeps open. */
-function readLines(stream: Readable, onLines: (lines: string[]) => void): { done: Promise<void>; stop: () => void } {
-  const splitter = new LineSplitter(onLines);
+function readLines(stream: Readable, sink: { onLines: (lines: string[]) => void; onBlock: ((block: AsciiBlock) => void) | undefined }): { done: Promise<void>; stop: () => void } {
+  const splitter = new LineSplitter(sink.onLines, sink.onBlock);
   const done = new Promise<void>((resolve) => {
     stream.on('data', (chunk: Buffer) => splitter.write(chunk));
     stream.once('end', resolve);

@@ -1,5 +1,7 @@
+import { isAscii } from 'node:buffer';
 import { fstatSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import type { AsciiBlock, ByteSink, OutputLines } from './types.js';
 
 /**
  * Longest line kept in memory, in UTF-16 code units (64 Ki). A longer line is emitted
@@ -8,7 +10,10 @@ import { StringDecoder } from 'node:string_decoder';
 export const MAX_LINE_LENGTH = 64 * 1024;
 
 const LF = '\n';
+const LF_BYTE = 0x0a;
 const CR = 0x0d;
+/** A chunk shorter than this is not worth a block: its lines go the string way. */
+export const BLOCK_FROM = 4 * 1024;
 
 /**
  * Turns a byte stream into lines: UTF-8 decoded (a character split across chunks
@@ -21,11 +26,37 @@ export class LineSplitter {
   private partial = '';
   private batch: string[] = [];
 
-  constructor(private readonly onLines: (lines: string[]) => void) {}
+  /**
+   * With `onBlock`, the whole lines inside a chunk of plain ASCII (at least `blockFrom`
+   * bytes) are handed on as bytes; the lines around them, in order, as strings.
+   */
+  constructor(
+    private readonly onLines: (lines: string[]) => void,
+    private readonly onBlock?: (block: AsciiBlock) => void,
+    private readonly blockFrom = BLOCK_FROM,
+  ) {}
 
   write(chunk: Buffer): void {
+    if (this.onBlock !== undefined && chunk.length >= this.blockFrom && this.writeBlock(chunk, this.onBlock)) return;
     this.consume(this.decoder.write(chunk));
     this.emitBatch();
+  }
+
+  /** False, having done nothing, when the chunk has no whole ASCII lines after its first line end. */
+  private writeBlock(chunk: Buffer, onBlock: (block: AsciiBlock) => void): boolean {
+    const first = chunk.indexOf(LF_BYTE);
+    const last = chunk.lastIndexOf(LF_BYTE);
+    if (first === last) return false;
+    const middle = chunk.subarray(first + 1, last + 1);
+    const block = isAscii(middle) ? asciiBlock(middle) : undefined;
+    if (block === undefined) return false;
+    // The chunk's first line completes the one pending from before: it goes the string way, ahead of the block.
+    this.consume(this.decoder.write(chunk.subarray(0, first + 1)));
+    this.emitBatch();
+    onBlock(block);
+    this.consume(this.decoder.write(chunk.subarray(last + 1)));
+    this.emitBatch();
+    return true;
   }
 
   /** End of stream: emits the last line even without a newline. Safe to call twice. */
@@ -97,6 +128,25 @@ export class LineSplitter {
   }
 }
 
+let lineEnds = new Int32Array(4096);
+
+/** The block's line ends; undefined when a line is longer than MAX_LINE_LENGTH (the string way cuts it in pieces). */
+function asciiBlock(bytes: Buffer): AsciiBlock | undefined {
+  let count = 0;
+  let start = 0;
+  for (let end = bytes.indexOf(LF_BYTE); end !== -1; end = bytes.indexOf(LF_BYTE, start)) {
+    if (end - start > MAX_LINE_LENGTH) return undefined;
+    if (count === lineEnds.length) {
+      const larger = new Int32Array(lineEnds.length * 2);
+      larger.set(lineEnds);
+      lineEnds = larger;
+    }
+    lineEnds[count++] = end;
+    start = end + 1;
+  }
+  return { bytes, ends: lineEnds.slice(0, count), count };
+}
+
 /** Cut after MAX_LINE_LENGTH code units, but never between the halves of a surrogate pair. */
 function pieceEnd(text: string, start: number): number {
   const end = start + MAX_LINE_LENGTH;
@@ -111,22 +161,30 @@ const BLOCK_BYTES = 64 * 1024;
  * a newline. Line by line, so a masked line's `…` (or any character past Latin-1) does
  * not turn a whole block of text into the slow two-byte kind before it is encoded.
  */
-export class LineEncoder {
+export class LineEncoder implements ByteSink {
   private buffer = Buffer.allocUnsafeSlow(BLOCK_BYTES * 2);
   /** Bytes encoded since the last take(). */
   used = 0;
 
   add(text: string, prefix = ''): void {
     // UTF-8 takes at most 3 bytes for each UTF-16 code unit.
-    const room = (prefix.length + text.length) * 3 + 1;
-    if (this.used + room > this.buffer.length) {
-      const larger = Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(this.used + room)));
-      this.buffer.copy(larger, 0, 0, this.used);
-      this.buffer = larger;
-    }
+    this.makeRoom((prefix.length + text.length) * 3 + 1);
     if (prefix !== '') this.used += this.buffer.write(prefix, this.used);
     this.used += this.buffer.write(text, this.used);
     this.buffer[this.used++] = 0x0a;
+  }
+
+  /** Bytes already encoded (lines with their newlines), as they are. */
+  addBytes(bytes: Buffer): void {
+    this.makeRoom(bytes.length);
+    this.used += bytes.copy(this.buffer, this.used);
+  }
+
+  private makeRoom(room: number): void {
+    if (this.used + room <= this.buffer.length) return;
+    const larger = Buffer.allocUnsafeSlow(2 ** Math.ceil(Math.log2(this.used + room)));
+    this.buffer.copy(larger, 0, 0, this.used);
+    this.buffer = larger;
   }
 
   /**
@@ -151,10 +209,10 @@ export class LineEncoder {
   }
 }
 
-/** Where plain lines go: one line, or many after the same prefix (`deploy | `); `apart` as in LineEncoder.addAll. */
+/** Where plain lines go: one line, or a step's output lines after the same prefix (`deploy | `). */
 export interface Printer {
   line(text: string): void;
-  lines(prefix: string, texts: readonly string[], apart?: readonly number[]): void;
+  output(prefix: string, lines: OutputLines): void;
 }
 
 /**
@@ -177,8 +235,8 @@ export class BlockPrinter implements Printer {
     this.written();
   }
 
-  lines(prefix: string, texts: readonly string[], apart: readonly number[] = []): void {
-    this.encoder.addAll(texts, prefix, apart);
+  output(prefix: string, lines: OutputLines): void {
+    lines.encodeTerminal(this.encoder, prefix);
     this.written();
   }
 

@@ -24,6 +24,40 @@ export type OutputStream = 'stdout' | 'stderr';
 /** Receives every complete output line of a command, already decoded (UTF-8, no newline), a chunk's lines at a time. */
 export type LineSink = (lines: readonly string[], stream: OutputStream) => void;
 
+/**
+ * Whole lines of plain ASCII, still the bytes they were read as: a flood's chunks pass
+ * through the filter and into the log without becoming strings. `ends[i]` is the offset
+ * of the `\n` that ends line `i`; the block ends with one.
+ */
+export interface AsciiBlock {
+  bytes: Buffer;
+  ends: Int32Array;
+  count: number;
+}
+
+/** Receives the lines a LineSplitter hands on as bytes (see AsciiBlock), in order with the LineSink's. */
+export type BlockSink = (block: AsciiBlock, stream: OutputStream) => void;
+
+/** Filtered output lines on their way to the log, the journal and the screen, as text or as bytes. */
+export interface OutputLines {
+  readonly count: number;
+  /** Each line's evidence text (masked, no control sequences). */
+  evidence(): readonly string[];
+  /** Each line's console text (colours may remain). */
+  terminal(): readonly string[];
+  /** Every line's evidence text as UTF-8, each followed by `\n`. */
+  encodeEvidence(into: ByteSink): void;
+  /** Every line's console text as UTF-8 after `prefix`, each followed by `\n`. */
+  encodeTerminal(into: ByteSink, prefix: string): void;
+}
+
+/** Where encoded lines go (LineEncoder). */
+export interface ByteSink {
+  add(text: string, prefix?: string): void;
+  addAll(texts: readonly string[], prefix?: string, apart?: readonly number[]): void;
+  addBytes(bytes: Buffer): void;
+}
+
 export interface CommandRequest {
   name: string;
   argv: string[];
@@ -33,6 +67,8 @@ export interface CommandRequest {
   /** Evidence-relative log path recorded in the CommandRecord. */
   log: string;
   onLines: LineSink;
+  /** When given, plain ASCII lines of a flood come here as bytes instead of to onLines. */
+  onBlock?: BlockSink;
   /** Aborting kills the whole process group. */
   signal?: AbortSignal;
   /** Told the process group id once the program has started. */

@@ -29,6 +29,8 @@ export interface Masking {
    * privateKeyBody() might change or that holds a control character: a superset, in order.
    */
   screen(block: string): number[];
+  /** screen() of lines still in the ASCII bytes they were read as: offsets are byte offsets. */
+  screenAscii(bytes: Buffer): number[];
   /** True between a private key's BEGIN and END lines: every line must go through privateKeyBody. */
   readonly inKeyBlock: boolean;
 }
@@ -343,14 +345,22 @@ export function createMasking(options: MaskOptions): Masking {
   // Built with the first output, not with the session: its table costs a few milliseconds before the console's first frame.
   let lineScreen: LineScreen | undefined;
   const patternScreens = options.patterns.map(patternScreen);
+  const newLineScreen = () => new LineScreen([...families.flatMap((family) => family.keys), ...values]);
+  const withPatternHits = (offsets: number[], block: string): number[] => {
+    if (patternScreens.length === 0) return offsets;
+    for (const screen of patternScreens) offsets.push(...screen(block));
+    return offsets.sort((a, b) => a - b);
+  };
 
   return {
     screen(block) {
-      lineScreen ??= new LineScreen([...families.flatMap((family) => family.keys), ...values]);
-      const offsets = lineScreen.hits(block);
-      if (patternScreens.length === 0) return offsets;
-      for (const screen of patternScreens) offsets.push(...screen(block));
-      return offsets.sort((a, b) => a - b);
+      const offsets = (lineScreen ??= newLineScreen()).hits(block);
+      return withPatternHits(offsets, block);
+    },
+    screenAscii(bytes) {
+      const offsets = (lineScreen ??= newLineScreen()).asciiHits(bytes);
+      // Patterns read the lines as screen() would: joined, without the last line's newline.
+      return patternScreens.length === 0 ? offsets : withPatternHits(offsets, bytes.toString('latin1', 0, bytes.at(-1) === 0x0a ? bytes.length - 1 : bytes.length));
     },
     get inKeyBlock() {
       return pemLines >= 0;

@@ -1,3 +1,5 @@
+import type { AsciiBlock, OutputLines } from '../runner/types.js';
+import { FilteredBlock } from './block.js';
 import { createMasking, PRIVATE_KEY_MASK, type MaskOptions } from './mask.js';
 import { hasControlCharacters, sanitizeForEvidence, sanitizeForTerminal } from './sanitize.js';
 
@@ -24,6 +26,22 @@ export interface OutputFilter {
    * passes (no control character, nothing a detector could match) are not looked at again.
    */
   lines(batch: readonly string[]): FilteredLines;
+  /** lines() for lines still in the ASCII bytes they were read as (a flood's chunks). */
+  block(block: AsciiBlock): FilteredBlock;
+}
+
+/** Lines already filtered, the same for the evidence and the console (journaled output read back). */
+export const plainLines = (texts: readonly string[]): OutputLines => textLines({ evidence: texts, terminal: texts, looked: [] });
+
+/** filter.lines() as output on its way out. */
+export function textLines(filtered: FilteredLines): OutputLines {
+  return {
+    count: filtered.evidence.length,
+    evidence: () => filtered.evidence,
+    terminal: () => filtered.terminal,
+    encodeEvidence: (into) => into.addAll(filtered.evidence, '', filtered.looked),
+    encodeTerminal: (into, prefix) => into.addAll(filtered.terminal, prefix, filtered.looked),
+  };
 }
 
 /**
@@ -76,5 +94,32 @@ export function createOutputFilter(options: MaskOptions): OutputFilter {
     }
     return { evidence, terminal, looked };
   };
-  return Object.assign(one, { lines });
+  const block = (plain: AsciiBlock): FilteredBlock => {
+    const { bytes, ends, count } = plain;
+    const offsets = masking.screenAscii(bytes);
+    const looked: number[] = [];
+    const evidence: string[] = [];
+    const terminal: string[] = [];
+    let next = 0;
+    let line = 0;
+    while (line < count) {
+      // The next line to look at: inside a private key every line, otherwise the next one the screen named.
+      if (!masking.inKeyBlock) {
+        const start = line === 0 ? 0 : ends[line - 1]! + 1;
+        while (next < offsets.length && offsets[next]! < start) next += 1;
+        if (next === offsets.length) break;
+        while (line < count && ends[line]! < offsets[next]!) line += 1;
+        if (line === count) break;
+      }
+      const text = bytes.toString('latin1', line === 0 ? 0 : ends[line - 1]! + 1, ends[line]);
+      // As the line splitter does: a `\r` before the newline is part of the line end.
+      const filtered = one(text.charCodeAt(text.length - 1) === 0x0d ? text.slice(0, -1) : text);
+      looked.push(line);
+      evidence.push(filtered.evidence);
+      terminal.push(filtered.terminal);
+      line += 1;
+    }
+    return new FilteredBlock(plain, looked, evidence, terminal);
+  };
+  return Object.assign(one, { lines, block });
 }

@@ -99,6 +99,15 @@ export class LineScreen {
     return this.scan(block);
   }
 
+  /** hits() of lines still in the ASCII bytes they were read as: offsets are byte offsets. */
+  asciiHits(bytes: Buffer): number[] {
+    if (bytes.length >= WASM_FROM) {
+      const hits = (this.wasm ??= new WasmScan(this.bits)).hits(bytes);
+      if (hits !== undefined) return hits;
+    }
+    return this.scan(bytes.toString('latin1'));
+  }
+
   private scan(block: string): number[] {
     const hits: number[] = [];
     const bits = this.bits;
@@ -157,12 +166,13 @@ class WasmScan {
   }
 
   /** Undefined when more lines hit than the module keeps: the caller scans in JavaScript. */
-  hits(block: string): number[] | undefined {
+  hits(block: string | Buffer): number[] | undefined {
     if (INPUT + block.length > this.view.length) {
       this.memory.grow(Math.ceil((INPUT + block.length - this.view.length) / 65536));
       this.view = Buffer.from(this.memory.buffer);
     }
-    this.view.write(block, INPUT, 'latin1');
+    if (typeof block === 'string') this.view.write(block, INPUT, 'latin1');
+    else block.copy(this.view, INPUT);
     const count = this.scan(block.length, URL_TRIGRAM);
     if (count < 0) return undefined;
     return Array.from(new Int32Array(this.memory.buffer, HITS, count));

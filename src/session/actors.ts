@@ -9,8 +9,8 @@ import { checkPrerequisiteFiles } from '../probes/readiness.js';
 import { confirmScope } from '../probes/scope.js';
 import type { MetricSample } from '../probes/types.js';
 import { runCommand } from '../runner/command.js';
-import type { CommandRecord, LineSink, OutputStream } from '../runner/types.js';
-import type { OutputFilter } from '../safety/output.js';
+import type { BlockSink, CommandRecord, LineSink, OutputLines, OutputStream } from '../runner/types.js';
+import { textLines, type OutputFilter } from '../safety/output.js';
 import { resolve } from 'node:path';
 import type { Recorder } from './recorder.js';
 
@@ -25,8 +25,7 @@ export interface ActorDeps {
   recorder: Recorder;
   /** Masks and sanitises output: evidence text and terminal text. */
   filter: OutputFilter;
-  /** `looked`: the lines the filter changed or might have (FilteredLines.looked). */
-  print: (step: string, lines: readonly string[], stream: OutputStream, looked: readonly number[]) => void;
+  print: (step: string, lines: OutputLines, stream: OutputStream) => void;
   /** Registers running work so an interrupted session can wait for its process groups to go. */
   track: <T>(work: Promise<T>) => Promise<T>;
   /** Writes the session's snapshot: a command starts only once its state is on disk, so resume knows it ran. */
@@ -39,6 +38,7 @@ const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-')
 /** A step's output on its way to the evidence. Output that cannot be written (a full disk) stops the step: it must not run on unrecorded. */
 interface StepOutput {
   onLines: LineSink;
+  onBlock: BlockSink;
   /** Aborted when the output can no longer be written. */
   lost: AbortSignal;
   /** Why, once it is lost. */
@@ -49,20 +49,22 @@ async function withLog<T>(deps: ActorDeps, step: string, logPath: string, work: 
   const log = deps.recorder.evidence.openLog(logPath);
   const lost = new AbortController();
   let failure: string | undefined;
-  const onLines: LineSink = (raw, stream) => {
+  const write = (filter: () => OutputLines, stream: OutputStream): void => {
     if (failure !== undefined) return;
     try {
-      const { evidence, terminal, looked } = deps.filter.lines(raw);
+      const lines = filter();
       const offset = log.size;
-      deps.recorder.output(step, stream, evidence, { log: logPath, offset, bytes: log.appendLines(evidence, looked) });
-      deps.print(step, terminal, stream, looked);
+      deps.recorder.output(step, stream, lines, { log: logPath, offset, bytes: log.append(lines) });
+      deps.print(step, lines, stream);
     } catch (error) {
       failure = `cannot write ${logPath}: ${(error as Error).message}`;
       lost.abort();
     }
   };
+  const onLines: LineSink = (raw, stream) => write(() => textLines(deps.filter.lines(raw)), stream);
+  const onBlock: BlockSink = (block, stream) => write(() => deps.filter.block(block), stream);
   try {
-    return await deps.track(work({ onLines, lost: lost.signal, failure: () => failure }));
+    return await deps.track(work({ onLines, onBlock, lost: lost.signal, failure: () => failure }));
   } finally {
     deps.recorder.flushOutput();
     log.close();
@@ -76,7 +78,7 @@ export function execute(deps: ActorDeps, input: CommandInput, signal?: AbortSign
   const cwd = resolve(deps.planDir, input.command.cwd ?? '.');
   deps.checkpoint();
   deps.recorder.event('command.start', { name: input.name, kind: input.kind, argv: input.command.run, cwd, log: logPath }, true);
-  return withLog(deps, input.name, logPath, async ({ onLines, lost, failure }) => {
+  return withLog(deps, input.name, logPath, async ({ onLines, onBlock, lost, failure }) => {
     const ran = await runCommand({
       name: input.name,
       argv: input.command.run,
@@ -85,6 +87,7 @@ export function execute(deps: ActorDeps, input: CommandInput, signal?: AbortSign
       env: { ...deps.env, WARROOM_STEP: input.name },
       log: logPath,
       onLines,
+      onBlock,
       // Resume looks for this group: a step that outlived a killed session must not be started twice unknowingly.
       onSpawn: (pgid) => deps.recorder.event('command.spawned', { name: input.name, pgid }, true),
       signal: stopOn(signal, lost),

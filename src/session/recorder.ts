@@ -6,7 +6,7 @@ import { readManualValidations } from '../evidence/manual-log.js';
 import { createHash, type Hash } from 'node:crypto';
 import { Journal, sha256, type JournalEntry } from '../journal/journal.js';
 import { INLINE_OUTPUT_BYTES, OUTPUT, OUTPUT_RANGE, type OutputBatch, type OutputRange } from '../journal/output.js';
-import type { OutputStream } from '../runner/types.js';
+import type { OutputLines, OutputStream } from '../runner/types.js';
 
 // The one place where what the session does becomes evidence: the journal
 // (every event), the communication log (every announcement) and the
@@ -79,14 +79,14 @@ export class Recorder {
   }
 
   /** Output lines just appended to a step's log: journaled as text, then, past a step's first megabyte, by reference. */
-  output(step: string, stream: OutputStream, lines: readonly string[], written: LogWrite): void {
+  output(step: string, stream: OutputStream, lines: OutputLines, written: LogWrite): void {
     const inlined = this.inlined.get(written.log) ?? 0;
     if (inlined < INLINE_OUTPUT_BYTES) {
       this.inlined.set(written.log, inlined + written.bytes.length);
       const pending = this.pending;
       if (pending && (pending.kind !== 'lines' || pending.step !== step || pending.stream !== stream || pending.lines.length >= OUTPUT_BATCH)) this.flushOutput();
       this.pending ??= { kind: 'lines', step, stream, lines: [] };
-      if (this.pending.kind === 'lines') for (const line of lines) this.pending.lines.push(line);
+      if (this.pending.kind === 'lines') for (const line of lines.evidence()) this.pending.lines.push(line);
       return;
     }
     const pending = this.pending;
@@ -97,7 +97,7 @@ export class Recorder {
     }
     this.pending.hash.update(written.bytes);
     this.pending.bytes += written.bytes.length;
-    this.pending.lines += lines.length;
+    this.pending.lines += lines.count;
   }
 
   flushOutput(): void {

@@ -10,7 +10,7 @@ import { OUTPUT, rangeLogs, withRangesRead, type OutputBatch } from '../journal/
 import type { ConsoleSession, OutputLine } from '../../views/port.js';
 import type { ApprovalEntry } from '../plan/approvals-file.js';
 import type { Plan } from '../plan/schema.js';
-import { createOutputFilter } from '../safety/output.js';
+import { createOutputFilter, plainLines } from '../safety/output.js';
 import { writeEvidencePackage } from '../evidence/package.js';
 import { writeFileAtomic } from '../evidence/writer.js';
 import { createNotifier } from '../notify/webhook.js';
@@ -110,7 +110,8 @@ function seedTails(entries: JournalEntry[], evidenceDir: string, output: OutputT
     if (entry.type === 'announcement') announcements.push((entry.data as { text: string }).text);
     if (entry.type === OUTPUT) {
       const batch = entry.data as OutputBatch;
-      output.push(batch.step, batch.stream, batch.lines);
+      // Journaled output is the evidence text: what the console shows again after a resume.
+      output.push(batch.step, batch.stream, plainLines(batch.lines));
     }
   }
 }
@@ -125,7 +126,7 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
   const filter = createOutputFilter({ values: secretValues, patterns: plan.secrets.patterns });
   const output = new OutputTail(OUTPUT_TAIL);
   const announcements = new RingTail<string>(ANNOUNCEMENT_TAIL);
-  const print = options.print ?? { line: () => {}, lines: () => {} };
+  const print = options.print ?? { line: () => {}, output: () => {} };
   if (restored) seedTails(restored.entries, options.evidenceDir, output, announcements);
 
   const inflight = new Set<Promise<unknown>>();
@@ -146,9 +147,9 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
       },
       recorder,
       filter,
-      print: (step, lines, stream, looked) => {
+      print: (step, lines, stream) => {
         output.push(step, stream, lines);
-        print.lines(`${step} | `, lines, looked);
+        print.output(`${step} | `, lines);
       },
       track,
       checkpoint: () => checkpoint(),

@@ -1,5 +1,5 @@
 import type { LineTail, OutputLine } from '../../views/port.js';
-import type { OutputStream } from '../runner/types.js';
+import type { OutputLines, OutputStream } from '../runner/types.js';
 
 /** A ring buffer: the screen needs the last lines, the log file has all of them. */
 export class RingTail<T> implements LineTail<T> {
@@ -31,7 +31,7 @@ export class RingTail<T> implements LineTail<T> {
  * a line until the screen asks for the last few.
  */
 export class OutputTail implements LineTail<OutputLine> {
-  private readonly batches: Array<{ step: string; stream: OutputStream; lines: readonly string[] }> = [];
+  private readonly batches: Array<{ step: string; stream: OutputStream; lines: OutputLines }> = [];
   /** Lines in `batches`: whole batches are dropped while the rest still hold `capacity`. */
   private kept = 0;
   version = 0;
@@ -39,20 +39,21 @@ export class OutputTail implements LineTail<OutputLine> {
 
   constructor(private readonly capacity: number) {}
 
-  push(step: string, stream: OutputStream, lines: readonly string[]): void {
-    if (lines.length === 0) return;
+  push(step: string, stream: OutputStream, lines: OutputLines): void {
+    if (lines.count === 0) return;
     this.batches.push({ step, stream, lines });
-    this.kept += lines.length;
-    this.total += lines.length;
+    this.kept += lines.count;
+    this.total += lines.count;
     this.version += 1;
-    while (this.batches.length > 1 && this.kept - this.batches[0]!.lines.length >= this.capacity) this.kept -= this.batches.shift()!.lines.length;
+    while (this.batches.length > 1 && this.kept - this.batches[0]!.lines.count >= this.capacity) this.kept -= this.batches.shift()!.lines.count;
   }
 
   tail(count: number): readonly OutputLine[] {
     const wanted = Math.min(count, this.capacity);
     const lines: OutputLine[] = [];
     for (let b = this.batches.length - 1; b >= 0 && lines.length < wanted; b -= 1) {
-      const { step, stream, lines: texts } = this.batches[b]!;
+      const { step, stream } = this.batches[b]!;
+      const texts = this.batches[b]!.lines.terminal();
       for (let i = texts.length - 1; i >= 0 && lines.length < wanted; i -= 1) lines.push({ step, stream, text: texts[i]! });
     }
     return lines.reverse();

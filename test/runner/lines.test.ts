@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { BlockPrinter, LineEncoder, LineSplitter, MAX_LINE_LENGTH } from '../../src/runner/lines.js';
+import { plainLines } from '../../src/safety/output.js';
 
 function split(chunks: Buffer[]): string[] {
   const lines: string[] = [];
@@ -110,7 +111,7 @@ describe('BlockPrinter', () => {
     stream.on('data', (chunk: Buffer) => writes.push(chunk.toString()));
     const printer = new BlockPrinter(stream);
     printer.line('[DEPLOY] - "starting"');
-    printer.lines('deploy | ', Array.from({ length: 10_000 }, (_, i) => `line ${i} ${'x'.repeat(20)} é…`));
+    printer.output('deploy | ', plainLines(Array.from({ length: 10_000 }, (_, i) => `line ${i} ${'x'.repeat(20)} é…`)));
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     const text = writes.join('');

@@ -199,3 +199,26 @@ export const hostileOutput = fc
     { maxLength: 12 },
   )
   .chain((lines) => fc.array(fc.constantFrom('\n', '\r\n'), { minLength: lines.length, maxLength: lines.length }).map((endings) => lines.map((line, i) => line + endings[i]).join('')));
+
+/** Plan patterns that read across a line's end in a block: anchors, lookarounds, `\s`. */
+export const SCREEN_PATTERNS = ['corp-[0-9]{6}', '^ckt_[a-z]{4,}$', 'stage\\s+key[0-9]+', '(?<![a-z])tok[0-9]{3}', 'end[0-9]+(?!\\s)', 'zz[^q]*yy'];
+
+const patternLine = fc.oneof(
+  fc.stringMatching(/^(?:corp-[0-9]{6}|ckt_[a-z]{4,8}|stage|key[0-9]{1,3}|tok[0-9]{3}|end[0-9]{1,3}|zz|yy|q| )*$/),
+  fc.constantFrom('ckt_abcdef', 'stage', 'key12 rest', 'atok123', 'tok123', 'end42', 'end42 ', 'zz start', 'middle', 'yy end'),
+);
+
+/** Lines of output of every kind: secrets, plan-pattern bait, escapes, key blocks, hostile bytes. */
+export const outputLines = fc.array(
+  fc.oneof(
+    { weight: 3, arbitrary: fc.tuple(surroundingWords, plantedSecret, surroundingWords).map(([before, secret, after]) => `${before} ${secret.text} ${after}`) },
+    { weight: 3, arbitrary: surroundingWords },
+    { weight: 2, arbitrary: patternLine },
+    { weight: 2, arbitrary: terminalText.map((text) => text.replace(/\n/g, ' ')) },
+    { weight: 1, arbitrary: privateKeyBlock.map((block) => block.lines).chain((lines) => fc.constant(lines.join('\n'))) },
+    { weight: 1, arbitrary: hostileOutput.map((text) => text.replace(/\r?\n$/, '')) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 30 }) },
+  ),
+  { maxLength: 30 },
+).map((parts) => parts.join('\n').split(/\r?\n/));
+

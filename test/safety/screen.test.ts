@@ -4,13 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { MaskOptions } from '../../src/safety/mask.js';
 import { createOutputFilter } from '../../src/safety/output.js';
 import { LineScreen } from '../../src/safety/screen.js';
-import { hostileOutput, plantedSecret, privateKeyBlock, secretValue, surroundingWords, terminalText } from './arbitraries.js';
+import { outputLines, SCREEN_PATTERNS as PATTERNS, secretValue } from './arbitraries.js';
 
 // The batch path skips the lines the screen passes: it must give exactly what the
 // filter gives line by line, whatever the lines are.
-
-/** Plan patterns that read across a line's end in a block: anchors, lookarounds, `\s`. */
-const PATTERNS = ['corp-[0-9]{6}', '^ckt_[a-z]{4,}$', 'stage\\s+key[0-9]+', '(?<![a-z])tok[0-9]{3}', 'end[0-9]+(?!\\s)', 'zz[^q]*yy'];
 
 function lineByLine(batch: string[], options: MaskOptions) {
   const filter = createOutputFilter(options);
@@ -29,24 +26,6 @@ function batched(batches: string[][], options: MaskOptions) {
   }
   return { evidence, terminal };
 }
-
-const patternLine = fc.oneof(
-  fc.stringMatching(/^(?:corp-[0-9]{6}|ckt_[a-z]{4,8}|stage|key[0-9]{1,3}|tok[0-9]{3}|end[0-9]{1,3}|zz|yy|q| )*$/),
-  fc.constantFrom('ckt_abcdef', 'stage', 'key12 rest', 'atok123', 'tok123', 'end42', 'end42 ', 'zz start', 'middle', 'yy end'),
-);
-
-const outputLines = fc.array(
-  fc.oneof(
-    { weight: 3, arbitrary: fc.tuple(surroundingWords, plantedSecret, surroundingWords).map(([before, secret, after]) => `${before} ${secret.text} ${after}`) },
-    { weight: 3, arbitrary: surroundingWords },
-    { weight: 2, arbitrary: patternLine },
-    { weight: 2, arbitrary: terminalText.map((text) => text.replace(/\n/g, ' ')) },
-    { weight: 1, arbitrary: privateKeyBlock.map((block) => block.lines).chain((lines) => fc.constant(lines.join('\n'))) },
-    { weight: 1, arbitrary: hostileOutput.map((text) => text.replace(/\r?\n$/, '')) },
-    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 30 }) },
-  ),
-  { maxLength: 30 },
-).map((parts) => parts.join('\n').split(/\r?\n/));
 
 /** Cuts `lines` into consecutive batches at the given points. */
 const inBatches = (lines: string[], cuts: number[]): string[][] => {

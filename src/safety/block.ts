@@ -1,0 +1,67 @@
+import type { AsciiBlock, ByteSink, OutputLines } from '../runner/types.js';
+
+/**
+ * A block of ASCII lines after the output filter: the lines it looked at are replaced by
+ * their filtered text, every other line is still the bytes it was read as. Those go to
+ * the log as they are, and become strings only if something asks for them as text (the
+ * journal's first megabyte, the console's last lines).
+ */
+export class FilteredBlock implements OutputLines {
+  private plain: string[] | undefined;
+
+  /** `looked`: ascending line indices; `evidence` and `terminal`: their filtered texts, in the same order. */
+  constructor(
+    private readonly block: AsciiBlock,
+    private readonly looked: readonly number[],
+    private readonly evidenceTexts: readonly string[],
+    private readonly terminalTexts: readonly string[],
+  ) {}
+
+  get count(): number {
+    return this.block.count;
+  }
+
+  evidence(): readonly string[] {
+    return this.withLooked(this.evidenceTexts);
+  }
+
+  terminal(): readonly string[] {
+    return this.withLooked(this.terminalTexts);
+  }
+
+  encodeEvidence(into: ByteSink): void {
+    this.encode(into, this.evidenceTexts, (from, to) => into.addBytes(this.block.bytes.subarray(this.start(from), this.start(to))));
+  }
+
+  encodeTerminal(into: ByteSink, prefix: string): void {
+    if (prefix === '') return this.encode(into, this.terminalTexts, (from, to) => into.addBytes(this.block.bytes.subarray(this.start(from), this.start(to))));
+    const between = `\n${prefix}`;
+    this.encode(into, this.terminalTexts, (from, to) => into.add(this.block.bytes.toString('latin1', this.start(from), this.start(to) - 1).replaceAll('\n', between), prefix), prefix);
+  }
+
+  /** Runs of untouched lines [from, to) through `run`, the looked-at lines one by one, in order. */
+  private encode(into: ByteSink, texts: readonly string[], run: (from: number, to: number) => void, prefix = ''): void {
+    let from = 0;
+    for (let k = 0; k < this.looked.length; k += 1) {
+      const line = this.looked[k]!;
+      if (line > from) run(from, line);
+      into.add(texts[k]!, prefix);
+      from = line + 1;
+    }
+    if (from < this.block.count) run(from, this.block.count);
+  }
+
+  /** Offset of line `i`'s first byte (the block's length for i = count). */
+  private start(i: number): number {
+    return i === 0 ? 0 : this.block.ends[i - 1]! + 1;
+  }
+
+  private withLooked(texts: readonly string[]): readonly string[] {
+    const { bytes } = this.block;
+    this.plain ??= bytes.toString('latin1', 0, bytes.length - 1).split('\n');
+    if (this.looked.length === 0) return this.plain;
+    const lines = [...this.plain];
+    for (let k = 0; k < this.looked.length; k += 1) lines[this.looked[k]!] = texts[k]!;
+    return lines;
+  }
+}
