@@ -174,6 +174,14 @@ export class LineEncoder implements ByteSink {
     this.buffer[this.used++] = 0x0a;
   }
 
+  /** add() for text known to be ASCII (prefix included): copied a byte a character, with no UTF-8 to work out. */
+  addAscii(text: string, prefix = ''): void {
+    this.makeRoom(prefix.length + text.length + 1);
+    if (prefix !== '') this.used += this.buffer.write(prefix, this.used, 'latin1');
+    this.used += this.buffer.write(text, this.used, 'latin1');
+    this.buffer[this.used++] = 0x0a;
+  }
+
   /** Bytes already encoded (lines with their newlines), as they are. */
   addBytes(bytes: Buffer): void {
     this.makeRoom(bytes.length);

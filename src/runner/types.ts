@@ -54,6 +54,7 @@ export interface OutputLines {
 /** Where encoded lines go (LineEncoder). */
 export interface ByteSink {
   add(text: string, prefix?: string): void;
+  addAscii(text: string, prefix?: string): void;
   addAll(texts: readonly string[], prefix?: string, apart?: readonly number[]): void;
   addBytes(bytes: Buffer): void;
 }

@@ -9,9 +9,13 @@ import type { AsciiBlock, ByteSink, OutputLines } from '../runner/types.js';
 export class FilteredBlock implements OutputLines {
   private plain: string[] | undefined;
 
-  /** `looked`: ascending line indices; `evidence` and `terminal`: their filtered texts, in the same order. */
+  /**
+   * `text`: the block's lines as one string, without the last newline. `looked`: ascending
+   * line indices; `evidence` and `terminal`: their filtered texts, in the same order.
+   */
   constructor(
     private readonly block: AsciiBlock,
+    private readonly text: () => string,
     private readonly looked: readonly number[],
     private readonly evidenceTexts: readonly string[],
     private readonly terminalTexts: readonly string[],
@@ -36,7 +40,7 @@ export class FilteredBlock implements OutputLines {
   encodeTerminal(into: ByteSink, prefix: string): void {
     if (prefix === '') return this.encode(into, this.terminalTexts, (from, to) => into.addBytes(this.block.bytes.subarray(this.start(from), this.start(to))));
     const between = `\n${prefix}`;
-    this.encode(into, this.terminalTexts, (from, to) => into.add(this.block.bytes.toString('latin1', this.start(from), this.start(to) - 1).replaceAll('\n', between), prefix), prefix);
+    this.encode(into, this.terminalTexts, (from, to) => into.addAscii(this.text().slice(this.start(from), this.start(to) - 1).replaceAll('\n', between), prefix), prefix);
   }
 
   /** Runs of untouched lines [from, to) through `run`, the looked-at lines one by one, in order. */
@@ -57,8 +61,7 @@ export class FilteredBlock implements OutputLines {
   }
 
   private withLooked(texts: readonly string[]): readonly string[] {
-    const { bytes } = this.block;
-    this.plain ??= bytes.toString('latin1', 0, bytes.length - 1).split('\n');
+    this.plain ??= this.text().split('\n');
     if (this.looked.length === 0) return this.plain;
     const lines = [...this.plain];
     for (let k = 0; k < this.looked.length; k += 1) lines[this.looked[k]!] = texts[k]!;

@@ -29,8 +29,11 @@ export interface Masking {
    * privateKeyBody() might change or that holds a control character: a superset, in order.
    */
   screen(block: string): number[];
-  /** screen() of lines still in the ASCII bytes they were read as: offsets are byte offsets. */
-  screenAscii(bytes: Buffer): number[];
+  /**
+   * screen() of lines still in the ASCII bytes they were read as (ending in `\n`): offsets
+   * are byte offsets. `text` gives the same lines as a string, without the last newline.
+   */
+  screenAscii(bytes: Buffer, text: () => string): number[];
   /** True between a private key's BEGIN and END lines: every line must go through privateKeyBody. */
   readonly inKeyBlock: boolean;
 }
@@ -357,10 +360,10 @@ export function createMasking(options: MaskOptions): Masking {
       const offsets = (lineScreen ??= newLineScreen()).hits(block);
       return withPatternHits(offsets, block);
     },
-    screenAscii(bytes) {
+    screenAscii(bytes, text) {
       const offsets = (lineScreen ??= newLineScreen()).asciiHits(bytes);
-      // Patterns read the lines as screen() would: joined, without the last line's newline.
-      return patternScreens.length === 0 ? offsets : withPatternHits(offsets, bytes.toString('latin1', 0, bytes.at(-1) === 0x0a ? bytes.length - 1 : bytes.length));
+      // Patterns read the lines as screen() does: joined, without the last line's newline.
+      return patternScreens.length === 0 ? offsets : withPatternHits(offsets, text());
     },
     get inKeyBlock() {
       return pemLines >= 0;

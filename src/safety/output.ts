@@ -59,12 +59,13 @@ export function createOutputFilter(options: MaskOptions): OutputFilter {
       const masked = masking.text(line);
       return { evidence: masked, terminal: masked };
     }
-    if (masking.privateKeyBody(sanitizeForEvidence(line))) return privateKey;
+    const visible = sanitizeForEvidence(line);
+    if (masking.privateKeyBody(visible)) return privateKey;
     // Mask before and after removing sequences: before, so an overwrite (`hunter2-prod\rXX`)
     // cannot leave part of a secret showing; after, because `hun\e[1mter2` only spells the
     // secret once the colour code is gone.
     const early = masking.text(line);
-    const shown = sanitizeForEvidence(early);
+    const shown = early === line ? visible : sanitizeForEvidence(early);
     const evidence = masking.text(shown);
     // If colours were hiding a secret from the masker, the console gets the plain text.
     return { evidence, terminal: evidence === shown ? sanitizeForTerminal(early) : evidence };
@@ -96,7 +97,10 @@ export function createOutputFilter(options: MaskOptions): OutputFilter {
   };
   const block = (plain: AsciiBlock): FilteredBlock => {
     const { bytes, ends, count } = plain;
-    const offsets = masking.screenAscii(bytes);
+    // The block as text (without its last newline), made once if plan patterns or the print need it.
+    let text: string | undefined;
+    const asText = () => (text ??= bytes.toString('latin1', 0, bytes.length - 1));
+    const offsets = masking.screenAscii(bytes, asText);
     const looked: number[] = [];
     const evidence: string[] = [];
     const terminal: string[] = [];
@@ -119,7 +123,7 @@ export function createOutputFilter(options: MaskOptions): OutputFilter {
       terminal.push(filtered.terminal);
       line += 1;
     }
-    return new FilteredBlock(plain, looked, evidence, terminal);
+    return new FilteredBlock(plain, asText, looked, evidence, terminal);
   };
   return Object.assign(one, { lines, block });
 }

@@ -40,6 +40,17 @@ function commonness(code: number): number {
   return 1;
 }
 
+/**
+ * Digests and commit ids fill deploy logs with hex: a trigram of hex digits and a–f
+ * (`bea` of bearer, `acc` of ACCA) would name one line in fifty. Any other trigram of
+ * the key is chosen before one of those.
+ */
+const HEX_PENALTY = 6;
+const HEX = /^[0-9a-f]{3}$/;
+function isHex(values: number[], at: number): boolean {
+  return HEX.test(String.fromCharCode(values[at]!, values[at + 1]!, values[at + 2]!));
+}
+
 function trigramOf(values: number[], at: number): number {
   return (values[at]! << 16) | (values[at + 1]! << 8) | values[at + 2]!;
 }
@@ -72,7 +83,7 @@ export class LineScreen {
       let best = 0;
       let bestScore = Number.POSITIVE_INFINITY;
       for (let at = 0; at + 3 <= values.length; at += 1) {
-        const score = commonness(values[at]!) + commonness(values[at + 1]!) + commonness(values[at + 2]!);
+        const score = commonness(values[at]!) + commonness(values[at + 1]!) + commonness(values[at + 2]!) + (isHex(values, at) ? HEX_PENALTY : 0);
         if (score < bestScore) {
           best = at;
           bestScore = score;
