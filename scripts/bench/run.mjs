@@ -46,6 +46,8 @@ for (const file of [CLI, BUNDLE, join(REPO, 'dist/src/evidence/package.js')]) {
 }
 // Full-size runs repeat each measure and take the median; tiny ones (the test) run once.
 const REPEATS = SCALE >= 0.5 ? 3 : 1;
+// The throughput runs are short (~1 s) and swing with whatever else the host runs: more of them.
+const THROUGHPUT_REPEATS = SCALE >= 0.5 ? 5 : 1;
 const WORK = mkdtempSync(join(tmpdir(), 'warroom-bench-'));
 const CLK_TCK = (() => {
   try {
@@ -194,11 +196,11 @@ async function floorRun(lines) {
 
 async function throughputRows(results) {
   const lines = scaled(1_000_000);
-  log(`throughput: ${count(lines)} lines, ${REPEATS} run(s) each`);
+  log(`throughput: ${count(lines)} lines, ${THROUGHPUT_REPEATS} run(s) each`);
   const tee = [];
   const flood = [];
   const floor = [];
-  for (let i = 0; i < REPEATS; i += 1) {
+  for (let i = 0; i < THROUGHPUT_REPEATS; i += 1) {
     tee.push(await teeRun(lines));
     flood.push(await floodRun(lines, 'throughput'));
     floor.push(await floorRun(lines));
