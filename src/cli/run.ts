@@ -111,6 +111,7 @@ export async function driveSession(options: SessionOptions, headless: boolean, i
   const { evidenceDir } = options;
   if (!headless && consoleCapable(io)) {
     const result = await runConsoleSession(options, { stdout: process.stdout, stdin: process.stdin }, restored);
+    if (result.error !== undefined) writeLine(io.stdout, `warroom: stopped: ${result.error}`);
     writeLine(io.stdout, `warroom: session ${result.sessionId} ${result.quit && result.exitCode === 2 ? 'left resumable' : 'ended'} ${result.outcome} (${result.state}), exit ${result.exitCode}. Evidence: ${evidenceDir}`);
     if (result.exitCode === 2 && !result.final) writeLine(io.stdout, `warroom: to continue: ${resumeCommandFor(join(options.stateDir, result.sessionId))}`);
     return result.exitCode;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync, existsSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, truncateSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LineEncoder, writeFully } from '../runner/lines.js';
 
@@ -18,21 +18,33 @@ export interface JournalEntry<T = unknown> {
 
 export const sha256 = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
 
+/** Told once when a line could not be written (a full disk, a file size limit, EIO). */
+export type JournalFailure = (error: Error) => void;
+
 export class Journal {
   private fd: number;
   private seq: number;
   private prev: string;
   /** Each line is encoded once, into one reused buffer, then written and hashed from it. */
   private readonly encoder = new LineEncoder();
+  /** Bytes of whole lines in the file: where a line that failed half-way is cut back to. */
+  private size: number;
+  /** Set by the first line that could not be written; nothing is written after it. */
+  private failure: Error | undefined;
 
-  private constructor(fd: number, seq: number, prev: string) {
+  private constructor(fd: number, seq: number, prev: string, private readonly onFailure?: JournalFailure) {
     this.fd = fd;
     this.seq = seq;
     this.prev = prev;
+    this.size = fstatSync(fd).size;
   }
 
-  /** Opens (or creates) a journal and continues its chain after the last complete line. */
-  static open(path: string): Journal {
+  /**
+   * Opens (or creates) a journal and continues its chain after the last complete line.
+   * A line that cannot be written does not throw: the journal stops where its last whole
+   * line is, and `onFailure` hears why (the session then stops, resumable).
+   */
+  static open(path: string, onFailure?: JournalFailure): Journal {
     mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
     let seq = 0;
     let prev = GENESIS;
@@ -44,16 +56,26 @@ export class Journal {
         prev = sha256(last);
       }
     }
-    return new Journal(openSync(path, 'a', 0o640), seq, prev);
+    return new Journal(openSync(path, 'a', 0o640), seq, prev, onFailure);
   }
 
-  /** Appends one event; `durable` waits for the disk before returning (approvals, transitions, gates). */
+  /**
+   * Appends one event; `durable` waits for the disk before returning (approvals, transitions, gates).
+   * Once a line has failed, later ones are not written (see `failed`).
+   */
   append<T>(type: string, data: T, durable = false, at: Date = new Date()): JournalEntry<T> {
     const entry: JournalEntry<T> = { seq: this.seq + 1, ts: at.toISOString(), type, prev: this.prev, data };
+    if (this.failure !== undefined) return entry;
     this.encoder.add(JSON.stringify(entry));
     const bytes = this.encoder.take();
-    writeFully(this.fd, bytes);
-    if (durable) fsyncSync(this.fd);
+    try {
+      writeFully(this.fd, bytes);
+      if (durable) fsyncSync(this.fd);
+    } catch (error) {
+      this.fail(error as Error);
+      return entry;
+    }
+    this.size += bytes.length;
     this.seq = entry.seq;
     // The hash is of the line's bytes without its newline.
     this.prev = sha256(bytes.subarray(0, -1));
@@ -65,8 +87,28 @@ export class Journal {
     return this.seq;
   }
 
+  /** Why the journal stopped taking lines, if it did. */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  private fail(error: Error): void {
+    this.failure = error;
+    try {
+      // Half a line would break the chain for whoever reads it next: cut back to the last whole line.
+      ftruncateSync(this.fd, this.size);
+    } catch {
+      // Resume cuts a torn last line too (dropTornTail).
+    }
+    this.onFailure?.(error);
+  }
+
   close(): void {
-    fsyncSync(this.fd);
+    try {
+      fsyncSync(this.fd);
+    } catch (error) {
+      if (this.failure === undefined) this.fail(error as Error);
+    }
     closeSync(this.fd);
   }
 }

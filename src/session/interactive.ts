@@ -44,7 +44,8 @@ export async function runConsoleSession(options: SessionOptions, streams: Consol
   process.once('SIGHUP', hangup).once('SIGTERM', interrupt).once('SIGINT', interrupt);
   void session.done.then(() => process.off('SIGHUP', hangup).off('SIGTERM', interrupt).off('SIGINT', interrupt));
 
-  const how = await Promise.race([screen.waitUntilExit(), outside]);
+  // A session that cannot write its record stops by itself: the screen goes with it.
+  const how = await Promise.race([screen.waitUntilExit(), outside, session.writeFailure.then(() => 'stopped' as const)]);
   try {
     screen.unmount();
   } catch {

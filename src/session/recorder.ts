@@ -33,6 +33,8 @@ export interface RecorderOptions {
   operator: string;
   /** A resumed session's journal so far: the communication log goes on from it. */
   history?: JournalEntry[];
+  /** Told once when the journal or the communication log cannot be written (a full disk): the session cannot go on recording. */
+  onWriteFailure?: (file: string, error: Error) => void;
 }
 
 export class Recorder {
@@ -46,7 +48,7 @@ export class Recorder {
 
   constructor(private readonly options: RecorderOptions) {
     this.evidence = new EvidenceDir(options.evidenceDir);
-    this.journal = Journal.open(this.evidence.path(JOURNAL));
+    this.journal = Journal.open(this.evidence.path(JOURNAL), (error) => options.onWriteFailure?.(JOURNAL, error));
     for (const entry of options.history ?? []) {
       if (entry.type === 'announcement') this.announcements.push(`- ${entry.ts} ${(entry.data as { text: string }).text}`);
     }
@@ -75,7 +77,12 @@ export class Recorder {
   }
 
   private writeCommunicationLog(): void {
-    this.evidence.write(COMMUNICATION_LOG, `# Communication log\n\nEvery announcement of the session, in order.\n\n${this.announcements.join('\n')}\n`);
+    try {
+      this.evidence.write(COMMUNICATION_LOG, `# Communication log\n\nEvery announcement of the session, in order.\n\n${this.announcements.join('\n')}\n`);
+    } catch (error) {
+      // Rewritten whole each time, atomically: the last good copy stays until the session stops.
+      this.options.onWriteFailure?.(COMMUNICATION_LOG, error as Error);
+    }
   }
 
   /** Output lines just appended to a step's log: journaled as text, then, past a step's first megabyte, by reference. */

@@ -57,6 +57,8 @@ export interface SessionResult {
   state: string;
   /** The chart reached an ending (released, rolled back, aborted): nothing left to resume. */
   final: boolean;
+  /** Why the session stopped by itself: its record could not be written (a full disk). */
+  error?: string;
 }
 
 export interface Session extends ConsoleSession {
@@ -72,6 +74,8 @@ export interface Session extends ConsoleSession {
   end(): Promise<SessionResult>;
   /** Resolves when the session has ended, however it ended. */
   done: Promise<SessionResult>;
+  /** Resolves, with the reason, if the session stops because its record cannot be written; never otherwise. */
+  writeFailure: Promise<string>;
   /** Says something as the session (to screen, communication log, webhooks) that is not the chart's. */
   announce(kind: AnnouncementKind, text: string): void;
   journal(type: string, data: unknown): void;
@@ -121,7 +125,21 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
   const { plan } = options;
   const sessionId = restored?.sessionId ?? sessionIdFor(plan);
   const sessionDir = join(options.stateDir, sessionId);
-  const recorder = new Recorder({ evidenceDir: options.evidenceDir, planFile: options.planFile, operator: options.operator, history: restored?.entries ?? [] });
+  // A session that cannot write its record stops where it stands, resumable once there is room again.
+  let writeFailure: string | undefined;
+  let failedWriting!: (reason: string) => void;
+  const writeFailed = new Promise<string>((resolve) => (failedWriting = resolve));
+  const cannotWrite = (file: string, error: Error): void => {
+    if (writeFailure !== undefined) return;
+    writeFailure = `cannot write ${file}: ${error.message}`;
+    // Outside the write that failed, which may be inside a transition: the session stops from the top.
+    setImmediate(() => {
+      print.line(`[${plan.announce.prefix} ERROR] - "Failed at ${statePath(actor.getSnapshot().value)}. Reason: ${writeFailure}. Awaiting instructions."`);
+      failedWriting(writeFailure!);
+      void end();
+    });
+  };
+  const recorder = new Recorder({ evidenceDir: options.evidenceDir, planFile: options.planFile, operator: options.operator, history: restored?.entries ?? [], onWriteFailure: cannotWrite });
   const secretValues = plan.secrets.env.map((name) => options.env[name]).filter((value): value is string => typeof value === 'string');
   const filter = createOutputFilter({ values: secretValues, patterns: plan.secrets.patterns });
   const output = new OutputTail(OUTPUT_TAIL);
@@ -162,8 +180,13 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
   });
 
   // The snapshot says where the chart stood after journal line `seq`; resume replays what came after it.
-  const checkpoint = () =>
-    writeFileAtomic(join(sessionDir, 'snapshot.json'), JSON.stringify({ seq: recorder.journal.lastSeq, snapshot: actor.getPersistedSnapshot() }));
+  const checkpoint = () => {
+    try {
+      writeFileAtomic(join(sessionDir, 'snapshot.json'), JSON.stringify({ seq: recorder.journal.lastSeq, snapshot: actor.getPersistedSnapshot() }));
+    } catch (error) {
+      cannotWrite('snapshot.json', error as Error);
+    }
+  };
   let checkpointed = -1;
 
   if (restored) {
@@ -217,6 +240,10 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
     ending ??= (async () => {
       const snapshot = actor.getSnapshot();
       const result: SessionResult = { sessionId, exitCode: exitCodeOf(snapshot), outcome: outcomeOf(snapshot), state: statePath(snapshot.value), final: snapshot.status === 'done' };
+      // A session that could not write its record is not over, whatever the chart reached: it is resumed.
+      const stoppedWriting = () => {
+        if (writeFailure !== undefined) Object.assign(result, { exitCode: 2, final: false, error: writeFailure });
+      };
       checkpoint();
       // Stopping the chart aborts its running actors, which kill their process groups; wait for them.
       actor.stop();
@@ -225,7 +252,12 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
       // A pending grace timer would keep the process alive for seconds after its evidence is written.
       clearTimeout(grace);
       await notifier.drain(NOTIFY_DRAIN_MS);
-      recorder.writeArtifacts(['report', 'retrospective'], snapshot.context);
+      try {
+        recorder.writeArtifacts(['report', 'retrospective'], snapshot.context);
+      } catch (error) {
+        cannotWrite('the report', error as Error);
+      }
+      stoppedWriting();
       await served?.close(result);
       recorder.event('session.end', result, true);
       recorder.close();
@@ -236,6 +268,7 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
         print.line(`[${plan.announce.prefix} ERROR] - "Failed at writing DEPLOYMENT-EVIDENCE.zip. Reason: ${(error as Error).message}. Awaiting instructions."`);
         result.exitCode = Math.max(result.exitCode, 2);
       }
+      stoppedWriting();
       resolveDone(result);
       return result;
     })();
@@ -293,6 +326,7 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
     output,
     announcements,
     done,
+    writeFailure: writeFailed,
     getSnapshot: () => actor.getSnapshot(),
     subscribe: (listener) => {
       changeListeners.add(listener);
