@@ -53,13 +53,21 @@ export async function listEvidence(root: string): Promise<EvidenceListing> {
   return listing;
 }
 
-/** Hashes a stream chunk by chunk: step logs can be hundreds of megabytes. */
-export async function digest(stream: Readable): Promise<{ sha256: string; bytes: number }> {
+/**
+ * Hashes a stream chunk by chunk: step logs can be hundreds of megabytes. Past `limit`
+ * bytes it stops reading and says so (`over`): a zip entry that inflates without end is
+ * not read to its end.
+ */
+export async function digest(stream: Readable, limit = Number.POSITIVE_INFINITY): Promise<{ sha256: string; bytes: number; over?: true }> {
   const hash = createHash('sha256');
   let bytes = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    hash.update(chunk);
     bytes += chunk.length;
+    if (bytes > limit) {
+      stream.destroy();
+      return { sha256: '', bytes, over: true };
+    }
+    hash.update(chunk);
   }
   return { sha256: hash.digest('hex'), bytes };
 }

@@ -119,6 +119,26 @@ describe('verify on what is not a plain evidence package', () => {
     expect(readdirSync(dirname(folder))).not.toContain('evil');
   });
 
+  it('reads no more of a file than the manifest vouches for, however far a zip entry inflates', async () => {
+    const folder = copyEvidence(evidence);
+    const log = join(folder, 'logs/canary-10.log');
+    const vouched = statSync(log).size;
+    // 256 MiB of zeros: a hole in the folder, about 256 KB deflated in the zip.
+    truncateSync(log, 256 * 1024 * 1024);
+    const zip = await rezip(folder, join(dirname(folder), 'inflating.zip'));
+    for (const target of [folder, zip]) {
+      expect((await verifyEvidence(target)).problems).toContain(`changed: logs/canary-10.log (over ${vouched} bytes, manifest says ${vouched})`);
+    }
+  }, 60_000);
+
+  it('names a journal line too long to be one of warroom\'s instead of reading it into memory', async () => {
+    const folder = copyEvidence(evidence);
+    const journal = join(folder, 'journal.jsonl');
+    // 65 MiB with no line end after the last line.
+    truncateSync(journal, statSync(journal).size + 65 * 1024 * 1024);
+    expect((await verifyEvidence(folder)).problems).toContain(`journal.jsonl line ${journalLines + 1}: longer than 64 MiB`);
+  });
+
   it('reports a truncated zip as damaged, not as bad input', async () => {
     const zip = join(dirname(copyEvidence(evidence)), 'cut.zip');
     writeFileSync(zip, readFileSync(join(evidence, 'DEPLOYMENT-EVIDENCE.zip')));
