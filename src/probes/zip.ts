@@ -69,7 +69,7 @@ export async function listZipEntries(path: string): Promise<{ entries: ZipEntry[
   const file = await open(path, 'r');
   try {
     const { size } = await file.stat();
-    return await readCentralDirectory(file, size);
+    return await readCentralDirectory(file, size, { zip64: true });
   } finally {
     await file.close();
   }
@@ -85,7 +85,7 @@ export async function inspectZip(path: string, limits: ZipLimits = ZIP_LIMITS): 
   try {
     const { size } = await file.stat();
     if (size > limits.maxArchiveBytes) return { error: `archive is ${formatBytes(size)}, over the cap of ${formatBytes(limits.maxArchiveBytes)}` };
-    const listing = await readCentralDirectory(file, size, limits.maxEntries);
+    const listing = await readCentralDirectory(file, size, { maxEntries: limits.maxEntries });
     if ('error' in listing) return listing;
     let declared = 0;
     for (const entry of listing.entries) {
@@ -102,7 +102,11 @@ export async function inspectZip(path: string, limits: ZipLimits = ZIP_LIMITS): 
   }
 }
 
-async function readCentralDirectory(file: FileHandle, size: number, maxEntries = Infinity): Promise<{ entries: ZipEntry[] } | { error: string }> {
+/**
+ * `zip64`: read zip64 end records and sizes (warroom's own evidence zips use them past
+ * 3.75 GiB). Gate 1 does not: an artifact that needs them is over its caps anyway.
+ */
+async function readCentralDirectory(file: FileHandle, size: number, { maxEntries = Infinity, zip64 = false } = {}): Promise<{ entries: ZipEntry[] } | { error: string }> {
   if (size < 22) return { error: 'not a zip archive (too short)' };
   const tailLength = Math.min(size, 22 + MAX_COMMENT);
   const tail = Buffer.alloc(tailLength);
@@ -115,12 +119,26 @@ async function readCentralDirectory(file: FileHandle, size: number, maxEntries =
     }
   }
   if (eocd < 0) return { error: 'not a zip archive (no end of central directory)' };
-  if (eocd >= 20 && tail.readUInt32LE(eocd - 20) === ZIP64_LOCATOR) return { error: 'zip64 archive, not supported' };
-  const count = tail.readUInt16LE(eocd + 10);
+  let count = tail.readUInt16LE(eocd + 10);
+  let directorySize = tail.readUInt32LE(eocd + 12);
+  let directoryOffset = tail.readUInt32LE(eocd + 16);
+  // A zip64 archive keeps the real values in its zip64 end record.
+  if (eocd >= 20 && tail.readUInt32LE(eocd - 20) === ZIP64_LOCATOR) {
+    if (!zip64) return { error: 'zip64 archive, not supported' };
+    const record = Buffer.alloc(56);
+    const recordOffset = Number(tail.readBigUInt64LE(eocd - 20 + 8));
+    const { bytesRead } = recordOffset + record.length <= size ? await file.read(record, 0, record.length, recordOffset) : { bytesRead: 0 };
+    if (bytesRead < record.length || record.readUInt32LE(0) !== ZIP64_END) return { error: 'corrupt zip archive (no zip64 end of central directory where its locator points)' };
+    const wide = [Number(record.readBigUInt64LE(32)), Number(record.readBigUInt64LE(40)), Number(record.readBigUInt64LE(48))];
+    // Where the two end records disagree, tools that read one or the other would see different archives.
+    if ([[count, 0xffff], [directorySize, ZIP64_MARKER], [directoryOffset, ZIP64_MARKER]].some(([narrow, marker], i) => narrow !== marker && narrow !== wide[i])) {
+      return { error: 'corrupt zip archive (its end record and zip64 end record disagree)' };
+    }
+    [count, directorySize, directoryOffset] = wide as [number, number, number];
+  }
   if (count > maxEntries) return { error: `archive lists ${count} entries, over the cap of ${maxEntries}` };
-  const directorySize = tail.readUInt32LE(eocd + 12);
-  const directoryOffset = tail.readUInt32LE(eocd + 16);
   if (directoryOffset + directorySize > size) return { error: 'corrupt zip archive (central directory out of range)' };
+  if (directorySize > MAX_DIRECTORY_BYTES) return { error: `central directory of ${formatBytes(directorySize)}, over the cap of ${formatBytes(MAX_DIRECTORY_BYTES)}` };
   const directory = Buffer.alloc(directorySize);
   await file.read(directory, 0, directorySize, directoryOffset);
   const entries: ZipEntry[] = [];
@@ -130,21 +148,47 @@ async function readCentralDirectory(file: FileHandle, size: number, maxEntries =
     const nameLength = directory.readUInt16LE(at + 28);
     const extraLength = directory.readUInt16LE(at + 30);
     const commentLength = directory.readUInt16LE(at + 32);
-    if (at + 46 + nameLength > directory.length) return { error: `corrupt zip archive (entry ${n + 1})` };
+    if (at + 46 + nameLength + extraLength > directory.length) return { error: `corrupt zip archive (entry ${n + 1})` };
+    const sizes = zip64 ? wideSizes(directory, at, nameLength, extraLength) : narrowSizes(directory, at);
+    if (sizes === undefined) return { error: `corrupt zip archive (entry ${n + 1}: zip64 sizes missing)` };
     entries.push({
       name: directory.toString('utf8', at + 46, at + 46 + nameLength),
-      compressedSize: directory.readUInt32LE(at + 20),
-      size: directory.readUInt32LE(at + 24),
+      ...sizes,
       method: directory.readUInt16LE(at + 10),
       flags: directory.readUInt16LE(at + 8),
       mode: directory.readUInt8(at + 5) === MADE_ON_UNIX ? directory.readUInt32LE(at + 38) >>> 16 : 0,
-      localHeaderOffset: directory.readUInt32LE(at + 42),
     });
     at += 46 + nameLength + extraLength + commentLength;
   }
   // Records past the declared count would be invisible here yet unpacked by tools that read the directory to its end.
   if (at !== directory.length) return { error: `corrupt zip archive (central directory does not end after its ${count} entries)` };
   return { entries };
+}
+
+/** No evidence package or prerequisite comes near this: a directory claiming more is not read into memory. */
+const MAX_DIRECTORY_BYTES = 64 * 1024 * 1024;
+const ZIP64_EXTRA = 0x0001;
+
+/**
+ * An entry's sizes and offset from its central directory record: a field at 0xFFFFFFFF
+ * is in the record's zip64 extra field instead, 8 bytes each, in this order.
+ */
+function narrowSizes(directory: Buffer, at: number): Pick<ZipEntry, 'size' | 'compressedSize' | 'localHeaderOffset'> {
+  return { size: directory.readUInt32LE(at + 24), compressedSize: directory.readUInt32LE(at + 20), localHeaderOffset: directory.readUInt32LE(at + 42) };
+}
+
+function wideSizes(directory: Buffer, at: number, nameLength: number, extraLength: number): Pick<ZipEntry, 'size' | 'compressedSize' | 'localHeaderOffset'> | undefined {
+  const narrow = narrowSizes(directory, at);
+  const wide = (Object.keys(narrow) as Array<keyof typeof narrow>).filter((key) => narrow[key] === ZIP64_MARKER);
+  if (wide.length === 0) return narrow;
+  const end = at + 46 + nameLength + extraLength;
+  for (let field = at + 46 + nameLength; field + 4 <= end; field += 4 + directory.readUInt16LE(field + 2)) {
+    if (directory.readUInt16LE(field) !== ZIP64_EXTRA) continue;
+    if (directory.readUInt16LE(field + 2) < 8 * wide.length || field + 4 + 8 * wide.length > end) return undefined;
+    wide.forEach((key, i) => (narrow[key] = Number(directory.readBigUInt64LE(field + 4 + 8 * i))));
+    return narrow;
+  }
+  return undefined;
 }
 
 function entryProblem(entry: ZipEntry, limits: ZipLimits): string | undefined {
@@ -189,11 +233,10 @@ export function unsafeEntry(entries: ZipEntry[]): ZipEntry | undefined {
 /**
  * Streams one entry's content, inflated, straight from the archive: nothing is
  * written to disk and memory stays bounded however large the entry is.
- * Throws when the entry cannot be read (encrypted, zip64, unknown method).
+ * Throws when the entry cannot be read (encrypted, unknown method).
  */
 export async function openZipEntry(path: string, entry: ZipEntry): Promise<Readable> {
   if (entry.flags & 1) throw new Error('encrypted entry');
-  if ([entry.size, entry.compressedSize, entry.localHeaderOffset].includes(ZIP64_MARKER)) throw new Error('zip64 entry, not supported');
   if (entry.method !== STORED && entry.method !== DEFLATED) throw new Error(`compression method ${entry.method}, not supported`);
   const header = Buffer.alloc(30);
   const file = await open(path, 'r');

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeZip, type ZipEntry, type ZipOptions } from '../../src/evidence/zip.js';
-import { listZipEntries } from '../../src/probes/zip.js';
+import { inspectZip, listZipEntries, openZipEntry, readCapped } from '../../src/probes/zip.js';
 
 // The evidence zip writer against the real unzip: files bigger than its read buffer,
 // incompressible bytes, empty files, UTF-8 names, folders, and zip64 records.
@@ -53,12 +53,27 @@ describe('writeZip', () => {
       const listing = execFileSync('unzip', ['-Z', zip], { encoding: 'utf8' });
       expect(listing).toMatch(/drwxr-x---.*logs\//);
       expect(listing).toMatch(/-rw-r-----.*logs\/flood\.log/);
-      // The reader verify and replay use agrees on the names, in order; it says plainly that it reads no zip64 (packages past 4 GiB).
+      // The reader verify and replay use agrees on the names, in order, and on every byte, zip64 records or not.
       const read = await listZipEntries(zip);
-      if (options.zip64From === undefined) expect('entries' in read && read.entries.map((entry) => entry.name)).toEqual(entries.map((entry) => entry.name));
-      else expect(read).toEqual({ error: 'zip64 archive, not supported' });
+      if (!('entries' in read)) throw new Error(read.error);
+      expect(read.entries.map((entry) => entry.name)).toEqual(entries.map((entry) => entry.name));
+      for (const entry of read.entries.filter((e) => contents.has(e.name))) {
+        expect(entry.size).toBe(contents.get(entry.name)!.length);
+        expect((await readCapped(await openZipEntry(zip, entry), 64 * 1024 * 1024)).equals(contents.get(entry.name)!), entry.name).toBe(true);
+      }
     });
   }
+
+  it('refuses a zip64 archive whose two end records disagree, and gate 1 refuses zip64 outright', async () => {
+    const { entries } = folderWithFiles();
+    const zip = await zipOf(entries, { zip64From: 0 });
+    expect(await inspectZip(zip)).toEqual({ error: 'zip64 archive, not supported' });
+    const bytes = readFileSync(zip);
+    // The plain end record's entry count: 0xFFFF says "see the zip64 record"; any other number must be the same.
+    bytes.writeUInt16LE(1, bytes.length - 22 + 10);
+    writeFileSync(zip, bytes);
+    expect(await listZipEntries(zip)).toEqual({ error: 'corrupt zip archive (its end record and zip64 end record disagree)' });
+  });
 
   it('compresses a log as a zip tool would, and stores one over the limit as it is', async () => {
     const { entries, contents } = folderWithFiles();
