@@ -267,6 +267,8 @@ async function checkRanges(source: EvidenceSource, ranges: Array<JournalEntry<Ou
         }
       }
       at += chunk.length;
+      // Past the last range there is nothing more to check in this log.
+      if (next === ordered.length) break;
     }
     for (const entry of ordered.slice(next)) say(entry, `${log} is shorter than the journal says`);
   }
