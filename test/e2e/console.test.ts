@@ -24,7 +24,8 @@ const TAG = 'v2.4.0';
 
 /** Answers the open approval or acknowledgement prompt: pick the first stakeholder listed, type the tag. */
 async function answerPrompt(term: TmuxScreen, waitingFor: RegExp): Promise<void> {
-  await term.waitFor((s) => waitingFor.test(s) && /Enter confirm/.test(s));
+  // Not the previous answer's tag prompt still on screen: its footer offers Enter too.
+  await term.waitFor((s) => waitingFor.test(s) && /Enter confirm/.test(s) && !s.includes('type the release tag'));
   term.keys('Enter');
   await term.waitFor((s) => s.includes('type the release tag'));
   term.type(TAG);
@@ -40,7 +41,7 @@ it('walks the demo release to completion at 80x24 with the keys on screen, and l
   for (const line of first.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
 
   term.keys('?');
-  await term.waitFor((s) => /help/i.test(s) && s.includes('roll back'));
+  await term.waitFor((s) => s.includes('Help · any key closes') && s.includes('roll back'));
   term.keys('Escape');
 
   for (let ack = 0; ack < 3; ack++) await answerPrompt(term, /Change freeze: waiting for/);
