@@ -82,15 +82,16 @@ export async function runCommand(req: CommandRequest): Promise<CommandRecord> {
     detached: true,
     reject: false,
   });
+  const { onBlock } = req;
   const sinks = (name: OutputStream) => ({
     onLines: (batch: string[]) => {
       lines += batch.length;
       req.onLines(batch, name);
     },
-    onBlock: req.onBlock
+    onBlock: onBlock
       ? (block: AsciiBlock) => {
           lines += block.count;
-          req.onBlock!(block, name);
+          onBlock(block, name);
         }
       : undefined,
   });

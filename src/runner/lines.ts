@@ -63,7 +63,7 @@ export class LineSplitter {
   flush(): void {
     this.consume(this.decoder.end());
     if (this.partial !== '') {
-      const line = this.partial.charCodeAt(this.partial.length - 1) === CR ? this.partial.slice(0, -1) : this.partial;
+      const line = withoutCr(this.partial);
       this.partial = '';
       this.emitLine(line);
     }
@@ -88,7 +88,7 @@ export class LineSplitter {
     // The pending part joins only the chunk's first line, not the whole chunk: a flood's
     // chunks are sliced into lines where they lie instead of being copied first.
     const first = this.partial + text.slice(0, newline);
-    this.emitLine(first.charCodeAt(first.length - 1) === CR ? first.slice(0, -1) : first);
+    this.emitLine(withoutCr(first));
     let start = newline + 1;
     newline = text.indexOf(LF, start);
     while (newline !== -1) {
@@ -126,6 +126,16 @@ export class LineSplitter {
     }
     this.batch.push(start === 0 ? line : line.slice(start));
   }
+}
+
+/** A line without the `\r` of a `\r\n` line end (a bare `\r` inside it stays). */
+export function withoutCr(line: string): string {
+  return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
+}
+
+/** Offset of line `i`'s first byte in a block (the block's length for i = count). */
+export function lineStart(block: AsciiBlock, i: number): number {
+  return i === 0 ? 0 : block.ends[i - 1]! + 1;
 }
 
 let lineEnds = new Int32Array(4096);

@@ -1,3 +1,4 @@
+import { lineStart } from '../runner/lines.js';
 import type { AsciiBlock, ByteSink, OutputLines } from '../runner/types.js';
 
 /**
@@ -34,13 +35,18 @@ export class FilteredBlock implements OutputLines {
   }
 
   encodeEvidence(into: ByteSink): void {
-    this.encode(into, this.evidenceTexts, (from, to) => into.addBytes(this.block.bytes.subarray(this.start(from), this.start(to))));
+    this.encode(into, this.evidenceTexts, this.asRead(into));
   }
 
   encodeTerminal(into: ByteSink, prefix: string): void {
-    if (prefix === '') return this.encode(into, this.terminalTexts, (from, to) => into.addBytes(this.block.bytes.subarray(this.start(from), this.start(to))));
+    if (prefix === '') return this.encode(into, this.terminalTexts, this.asRead(into));
     const between = `\n${prefix}`;
     this.encode(into, this.terminalTexts, (from, to) => into.addAscii(this.text().slice(this.start(from), this.start(to) - 1).replaceAll('\n', between), prefix), prefix);
+  }
+
+  /** Untouched lines [from, to) as the bytes they were read as. */
+  private asRead(into: ByteSink): (from: number, to: number) => void {
+    return (from, to) => into.addBytes(this.block.bytes.subarray(this.start(from), this.start(to)));
   }
 
   /** Runs of untouched lines [from, to) through `run`, the looked-at lines one by one, in order. */
@@ -55,9 +61,8 @@ export class FilteredBlock implements OutputLines {
     if (from < this.block.count) run(from, this.block.count);
   }
 
-  /** Offset of line `i`'s first byte (the block's length for i = count). */
   private start(i: number): number {
-    return i === 0 ? 0 : this.block.ends[i - 1]! + 1;
+    return lineStart(this.block, i);
   }
 
   private withLooked(texts: readonly string[]): readonly string[] {

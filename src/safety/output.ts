@@ -1,3 +1,4 @@
+import { lineStart, withoutCr } from '../runner/lines.js';
 import type { AsciiBlock, OutputLines } from '../runner/types.js';
 import { FilteredBlock } from './block.js';
 import { createMasking, PRIVATE_KEY_MASK, type MaskOptions } from './mask.js';
@@ -109,15 +110,14 @@ export function createOutputFilter(options: MaskOptions): OutputFilter {
     while (line < count) {
       // The next line to look at: inside a private key every line, otherwise the next one the screen named.
       if (!masking.inKeyBlock) {
-        const start = line === 0 ? 0 : ends[line - 1]! + 1;
+        const start = lineStart(plain, line);
         while (next < offsets.length && offsets[next]! < start) next += 1;
         if (next === offsets.length) break;
         while (line < count && ends[line]! < offsets[next]!) line += 1;
         if (line === count) break;
       }
-      const text = bytes.toString('latin1', line === 0 ? 0 : ends[line - 1]! + 1, ends[line]);
       // As the line splitter does: a `\r` before the newline is part of the line end.
-      const filtered = one(text.charCodeAt(text.length - 1) === 0x0d ? text.slice(0, -1) : text);
+      const filtered = one(withoutCr(bytes.toString('latin1', lineStart(plain, line), ends[line])));
       looked.push(line);
       evidence.push(filtered.evidence);
       terminal.push(filtered.terminal);
