@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { fstatSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { LinePrefixer } from './prefixed-lines.js';
 import type { AsciiBlock, ByteSink, OutputLines } from './types.js';
 
 /**
@@ -165,6 +166,8 @@ function pieceEnd(text: string, start: number): number {
 }
 
 const BLOCK_BYTES = 64 * 1024;
+/** One for the process: only the headless print prefixes blocks, and it is made when a flood first needs it. */
+let prefixer: LinePrefixer | undefined;
 
 /**
  * Lines encoded as UTF-8 into one reused buffer, each after an optional prefix and before
@@ -184,12 +187,11 @@ export class LineEncoder implements ByteSink {
     this.buffer[this.used++] = 0x0a;
   }
 
-  /** add() for text known to be ASCII (prefix included): copied a byte a character, with no UTF-8 to work out. */
-  addAscii(text: string, prefix = ''): void {
-    this.makeRoom(prefix.length + text.length + 1);
-    if (prefix !== '') this.used += this.buffer.write(prefix, this.used, 'latin1');
-    this.used += this.buffer.write(text, this.used, 'latin1');
-    this.buffer[this.used++] = 0x0a;
+  /** Lines [from, to) of an ASCII block, each after `prefix`: copied as they were read. */
+  addLines(block: AsciiBlock, from: number, to: number, prefix = ''): void {
+    const start = lineStart(block, from);
+    if (prefix === '') this.addBytes(block.bytes.subarray(start, lineStart(block, to)));
+    else this.addBytes((prefixer ??= new LinePrefixer()).lines(block, from, to, start, prefix));
   }
 
   /** Bytes already encoded (lines with their newlines), as they are. */

@@ -54,9 +54,9 @@ export interface OutputLines {
 /** Where encoded lines go (LineEncoder). */
 export interface ByteSink {
   add(text: string, prefix?: string): void;
-  addAscii(text: string, prefix?: string): void;
   addAll(texts: readonly string[], prefix?: string, apart?: readonly number[]): void;
   addBytes(bytes: Buffer): void;
+  addLines(block: AsciiBlock, from: number, to: number, prefix?: string): void;
 }
 
 export interface CommandRequest {

@@ -1,4 +1,3 @@
-import { lineStart } from '../runner/lines.js';
 import type { AsciiBlock, ByteSink, OutputLines } from '../runner/types.js';
 
 /**
@@ -35,34 +34,23 @@ export class FilteredBlock implements OutputLines {
   }
 
   encodeEvidence(into: ByteSink): void {
-    this.encode(into, this.evidenceTexts, this.asRead(into));
+    this.encode(into, this.evidenceTexts, '');
   }
 
   encodeTerminal(into: ByteSink, prefix: string): void {
-    if (prefix === '') return this.encode(into, this.terminalTexts, this.asRead(into));
-    const between = `\n${prefix}`;
-    this.encode(into, this.terminalTexts, (from, to) => into.addAscii(this.text().slice(this.start(from), this.start(to) - 1).replaceAll('\n', between), prefix), prefix);
+    this.encode(into, this.terminalTexts, prefix);
   }
 
-  /** Untouched lines [from, to) as the bytes they were read as. */
-  private asRead(into: ByteSink): (from: number, to: number) => void {
-    return (from, to) => into.addBytes(this.block.bytes.subarray(this.start(from), this.start(to)));
-  }
-
-  /** Runs of untouched lines [from, to) through `run`, the looked-at lines one by one, in order. */
-  private encode(into: ByteSink, texts: readonly string[], run: (from: number, to: number) => void, prefix = ''): void {
+  /** Runs of untouched lines as they were read, the looked-at lines one by one, in order. */
+  private encode(into: ByteSink, texts: readonly string[], prefix: string): void {
     let from = 0;
     for (let k = 0; k < this.looked.length; k += 1) {
       const line = this.looked[k]!;
-      if (line > from) run(from, line);
+      if (line > from) into.addLines(this.block, from, line, prefix);
       into.add(texts[k]!, prefix);
       from = line + 1;
     }
-    if (from < this.block.count) run(from, this.block.count);
-  }
-
-  private start(i: number): number {
-    return lineStart(this.block, i);
+    if (from < this.block.count) into.addLines(this.block, from, this.block.count, prefix);
   }
 
   private withLooked(texts: readonly string[]): readonly string[] {

@@ -98,7 +98,7 @@ export function createOutputFilter(options: MaskOptions): OutputFilter {
   };
   const block = (plain: AsciiBlock): FilteredBlock => {
     const { bytes, ends, count } = plain;
-    // The block as text (without its last newline), made once if plan patterns or the print need it.
+    // The block as text (without its last newline), made once if plan patterns or the lines as text need it.
     let text: string | undefined;
     const asText = () => (text ??= bytes.toString('latin1', 0, bytes.length - 1));
     const offsets = masking.screenAscii(bytes, asText);

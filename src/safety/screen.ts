@@ -9,6 +9,7 @@
 // trigram of a key, case folded, so a table of those trigrams and one pass over the
 // characters is enough. Control characters (C0 but tab, DEL, C1) always count.
 
+import { WasmInstance } from '../wasm/assembler.js';
 import { BITS, HITS, INPUT, TABLE, screenModule } from './screen-wasm.js';
 
 /** Value of a character in a trigram: ASCII letters folded, controls 0, anything past Latin-1 1. */
@@ -150,42 +151,23 @@ function credentialsFollow(block: string, from: number): boolean {
   return false;
 }
 
-// Node has WebAssembly; the type library here (no DOM) does not describe it.
-declare const WebAssembly: {
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-};
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-
 /** The same scan over an ASCII block, by ./screen-wasm.ts. */
 class WasmScan {
-  private readonly memory: WasmMemory;
-  private readonly scan: (length: number, urlTrigram: number) => number;
-  private view: Buffer;
+  private readonly wasm = new WasmInstance(screenModule(), INPUT + 256 * 1024);
+  private readonly scan = this.wasm.exports.scan as (length: number, urlTrigram: number) => number;
 
   constructor(bits: Uint8Array) {
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil((INPUT + 256 * 1024) / 65536) });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(screenModule()), { env: { memory: this.memory } });
-    this.scan = instance.exports.scan as (length: number, urlTrigram: number) => number;
-    this.view = Buffer.from(this.memory.buffer);
-    this.view.set(CHAR_VALUE, TABLE);
-    this.view.set(bits, BITS);
+    this.wasm.view.set(CHAR_VALUE, TABLE);
+    this.wasm.view.set(bits, BITS);
   }
 
   /** Undefined when more lines hit than the module keeps: the caller scans in JavaScript. */
   hits(block: string | Buffer): number[] | undefined {
-    if (INPUT + block.length > this.view.length) {
-      this.memory.grow(Math.ceil((INPUT + block.length - this.view.length) / 65536));
-      this.view = Buffer.from(this.memory.buffer);
-    }
-    if (typeof block === 'string') this.view.write(block, INPUT, 'latin1');
-    else block.copy(this.view, INPUT);
+    this.wasm.ensure(INPUT + block.length);
+    if (typeof block === 'string') this.wasm.view.write(block, INPUT, 'latin1');
+    else block.copy(this.wasm.view, INPUT);
     const count = this.scan(block.length, URL_TRIGRAM);
     if (count < 0) return undefined;
-    return Array.from(new Int32Array(this.memory.buffer, HITS, count));
+    return Array.from(this.wasm.int32s(HITS, count));
   }
 }

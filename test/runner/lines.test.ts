@@ -3,6 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { BlockPrinter, LineEncoder, LineSplitter, MAX_LINE_LENGTH } from '../../src/runner/lines.js';
 import { plainLines } from '../../src/safety/output.js';
+import type { AsciiBlock } from '../../src/runner/types.js';
+
+/** An AsciiBlock of these lines, as the splitter would hand it on. */
+function blockOf(lines: readonly string[]): AsciiBlock {
+  const ends = new Int32Array(lines.length);
+  let at = -1;
+  lines.forEach((line, i) => (ends[i] = at += line.length + 1));
+  return { bytes: Buffer.from(lines.map((line) => `${line}\n`).join(''), 'latin1'), ends, count: lines.length };
+}
 
 function split(chunks: Buffer[]): string[] {
   const lines: string[] = [];
@@ -149,4 +158,35 @@ describe('LineEncoder', () => {
       { numRuns: 500 },
     );
   });
+
+  it('copies runs of an ASCII block after any prefix exactly as line by line, block after block (property)', () => {
+    const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 120 });
+    fc.assert(
+      fc.property(fc.array(fc.array(printable, { minLength: 1, maxLength: 60 }), { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { minLength: 2, maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 12 }), (blocks, cuts, prefix) => {
+        for (const lines of blocks) {
+          const block = blockOf(lines);
+          const points = [...new Set([0, lines.length, ...cuts.map((cut) => cut % (lines.length + 1))])].sort((a, b) => a - b);
+          const runs = new LineEncoder();
+          const one = new LineEncoder();
+          // Every run from the same block, as the filter prints the lines between masked ones.
+          for (let k = 1; k < points.length; k += 1) runs.addLines(block, points[k - 1]!, points[k]!, prefix);
+          for (const line of lines) one.add(line, prefix);
+          expect(runs.take().toString('utf8')).toBe(one.take().toString('utf8'));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('prefixes a block of many megabytes whole, with room made as it goes', () => {
+    const lines = Array.from({ length: 40_000 }, (_, i) => `line ${i} ${'x'.repeat(i % 97)}`);
+    const encoder = new LineEncoder();
+    encoder.addLines(blockOf(lines), 0, lines.length, 'deploy-canary | ');
+    const small = ['a', 'b'];
+    encoder.addLines(blockOf(small), 1, 2, '> ');
+    const text = encoder.take().toString('latin1');
+    expect(text).toBe(`${lines.map((line) => `deploy-canary | ${line}\n`).join('')}> b\n`);
+    expect(text.length).toBeGreaterThan(2_000_000);
+  });
 });
+
