@@ -347,8 +347,16 @@ export function createMasking(options: MaskOptions): Masking {
   let pemLines = -1;
   // Built with the first output, not with the session: its table costs a few milliseconds before the console's first frame.
   let lineScreen: LineScreen | undefined;
-  const patternScreens = options.patterns.map(patternScreen);
-  const newLineScreen = () => new LineScreen([...families.flatMap((family) => family.keys), ...values]);
+  // A pattern that starts with a literal is screened by it, like a detector by its keys; any other is run over each block.
+  // (`://` alone stands for URLs with credentials in the screen, so it is no key for a pattern.)
+  const patternKeys: string[] = [];
+  const patternScreens: Array<(block: string) => number[]> = [];
+  for (const pattern of options.patterns) {
+    const key = literalStart(pattern);
+    if (key !== undefined && key !== URL_KEY) patternKeys.push(key);
+    else patternScreens.push(patternScreen(pattern));
+  }
+  const newLineScreen = () => new LineScreen([...families.flatMap((family) => family.keys), ...values, ...patternKeys]);
   const withPatternHits = (offsets: number[], block: string): number[] => {
     if (patternScreens.length === 0) return offsets;
     for (const screen of patternScreens) offsets.push(...screen(block));
@@ -393,6 +401,48 @@ export function createMasking(options: MaskOptions): Masking {
       return false;
     },
   };
+}
+
+/** Characters that mean more than themselves in a pattern. */
+const SYNTAX = new Set('\\^$.|?*+()[]{}');
+const QUANTIFIER = new Set('?*{');
+
+/**
+ * The text every match of a plan pattern starts with, when there is one of at least 3
+ * characters: `ckt_` of `ckt_[A-Za-z0-9]{16,}`. Read cautiously: a pattern with an
+ * alternative anywhere has none, and a character `?`, `*` or `{…}` follows is not counted.
+ */
+export function literalStart(pattern: string): string | undefined {
+  if (pattern.includes('|')) return undefined;
+  let at = 0;
+  // Anchors match no character.
+  for (;;) {
+    if (pattern.startsWith('^', at)) at += 1;
+    else if (pattern.startsWith('\\b', at)) at += 2;
+    else break;
+  }
+  let literal = '';
+  while (at < pattern.length) {
+    const char = pattern[at]!;
+    if (char === '\\') {
+      const escaped = pattern[at + 1];
+      // `\.` is a dot; `\d`, `\s`, `\1`, `\u…` are classes, references and codes.
+      if (escaped === undefined || /[A-Za-z0-9]/.test(escaped)) break;
+      literal += escaped;
+      at += 2;
+    } else if (SYNTAX.has(char)) break;
+    else {
+      literal += char;
+      at += 1;
+    }
+    // `c+` still needs its `c`; `c?`, `c*` and `c{0,…}` may do without it.
+    if (pattern[at] === '+') break;
+    if (QUANTIFIER.has(pattern[at] ?? '')) {
+      literal = literal.slice(0, -1);
+      break;
+    }
+  }
+  return literal.length >= 3 ? literal : undefined;
 }
 
 /**

@@ -84,12 +84,15 @@ export class LineScreen {
       let best = 0;
       let bestScore = Number.POSITIVE_INFINITY;
       for (let at = 0; at + 3 <= values.length; at += 1) {
+        // `://` stands for URLs with credentials only: another key holding it is screened by another of its trigrams.
+        if (trigramOf(values, at) === URL_TRIGRAM) continue;
         const score = commonness(values[at]!) + commonness(values[at + 1]!) + commonness(values[at + 2]!) + (isHex(values, at) ? HEX_PENALTY : 0);
         if (score < bestScore) {
           best = at;
           bestScore = score;
         }
       }
+      if (bestScore === Number.POSITIVE_INFINITY) throw new Error(`screen key with no trigram but ://: ${JSON.stringify(key)}`);
       this.set(trigramOf(values, best));
     }
   }

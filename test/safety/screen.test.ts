@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { MaskOptions } from '../../src/safety/mask.js';
 import { createOutputFilter } from '../../src/safety/output.js';
 import { LineScreen } from '../../src/safety/screen.js';
+import { literalStart } from '../../src/safety/mask.js';
 import { outputLines, SCREEN_PATTERNS as PATTERNS, secretValue } from './arbitraries.js';
 
 // The batch path skips the lines the screen passes: it must give exactly what the
@@ -101,4 +102,37 @@ describe('LineScreen', () => {
     const hitLines = screen.hits(block).map((offset) => block.slice(0, offset).split('\n').length - 1);
     expect(hitLines).toEqual([1, 3, 4, 5]);
   });
+
+  it('screens a key holding `://` by another of its trigrams: a secret value such as `e://e` is named with no `@` near it', () => {
+    const lines = ['plain', 'the value e://e is here', 'plain'];
+    const block = lines.join('\n');
+    const hitLines = new LineScreen(['e://e']).hits(block).map((offset) => block.slice(0, offset).split('\n').length - 1);
+    expect(hitLines).toEqual([1]);
+    expect(() => new LineScreen(['token', ':/', '://x'])).toThrow(/shorter than 3/);
+  });
 });
+
+describe('plan patterns in the screen', () => {
+  it('takes the literal every match starts with as a key, and nothing it cannot be sure of', () => {
+    expect(literalStart('ckt_[A-Za-z0-9]{16,}')).toBe('ckt_');
+    expect(literalStart('^\\bcorp-[0-9]{6}')).toBe('corp-');
+    expect(literalStart('api\\.corp\\/key[0-9]+')).toBe('api.corp/key');
+    expect(literalStart('tokens?=\\w+')).toBe('token');
+    expect(literalStart('abc+d')).toBe('abc');
+    expect(literalStart('ab?cdef')).toBeUndefined();
+    expect(literalStart('corp-1|corp-2')).toBeUndefined();
+    expect(literalStart('(?<![a-z])tok[0-9]{3}')).toBeUndefined();
+    expect(literalStart('zz[^q]*yy')).toBeUndefined();
+    expect(literalStart('ab\\dcd')).toBeUndefined();
+  });
+
+  it('masks a flood by a plan pattern screened by its literal exactly as line by line, in any case', () => {
+    const options: MaskOptions = { values: ['e://e'], patterns: ['ckt_[A-Za-z0-9]{16,}', '://plain[0-9]+'] };
+    const lines = Array.from({ length: 2_000 }, (_, i) => (i % 97 === 0 ? `token ckt_${'A1b2'.repeat(5)} CKT_${'A1b2'.repeat(5)}` : i % 89 === 0 ? `url x://plain42 and e://e` : `ordinary line ${i}`));
+    const filtered = batched([lines], options);
+    expect(filtered).toEqual(lineByLine(lines, options));
+    expect(filtered.evidence[0]).toBe(`token [masked:pattern] CKT_${'A1b2'.repeat(5)}`);
+    expect(filtered.evidence[89]).toBe('url x[masked:pattern] and [masked:secret]');
+  });
+});
+
