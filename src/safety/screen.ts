@@ -10,7 +10,7 @@
 // characters is enough. Control characters (C0 but tab, DEL, C1) always count.
 
 import { WasmInstance } from '../wasm/assembler.js';
-import { BITS, HITS, INPUT, TABLE, screenModule } from './screen-wasm.js';
+import { BITS, HITS, INPUT, NIBBLES, OVERREAD, TABLE, nibbleTables, screenModule } from './screen-wasm.js';
 
 /** Value of a character in a trigram: ASCII letters folded, controls 0, anything past Latin-1 1. */
 const CHAR_VALUE = (() => {
@@ -68,7 +68,10 @@ const WASM_FROM = 16 * 1024;
 
 export class LineScreen {
   private readonly bits = new Uint8Array(TRIGRAMS / 8);
-  private wasm: WasmScan | undefined;
+  /** The keys' trigrams (not the control ones), for the WebAssembly scan's first test. */
+  private readonly keyTrigrams = new Set<number>();
+  /** Made with the first large block; null where WebAssembly has no vectors (the JavaScript scan does it all). */
+  private wasm: WasmScan | null | undefined;
 
   /** `keys`: literal texts, at least 3 characters, one of which every line worth a closer look holds. */
   constructor(keys: Iterable<string>) {
@@ -78,6 +81,7 @@ export class LineScreen {
       const values = valuesOf(key);
       if (values.length < 3) throw new Error(`screen key shorter than 3 characters: ${JSON.stringify(key)}`);
       if (key === URL_KEY) {
+        this.keyTrigrams.add(URL_TRIGRAM);
         this.set(URL_TRIGRAM);
         continue;
       }
@@ -93,6 +97,7 @@ export class LineScreen {
         }
       }
       if (bestScore === Number.POSITIVE_INFINITY) throw new Error(`screen key with no trigram but ://: ${JSON.stringify(key)}`);
+      this.keyTrigrams.add(trigramOf(values, best));
       this.set(trigramOf(values, best));
     }
   }
@@ -108,7 +113,7 @@ export class LineScreen {
   hits(block: string): number[] {
     // A large block of ASCII (one byte a character, so byte offsets are character offsets) goes to WebAssembly.
     if (block.length >= WASM_FROM && Buffer.byteLength(block, 'utf8') === block.length) {
-      const hits = (this.wasm ??= new WasmScan(this.bits)).hits(block);
+      const hits = this.wasmScan()?.hits(block);
       if (hits !== undefined) return hits;
     }
     return this.scan(block);
@@ -117,10 +122,21 @@ export class LineScreen {
   /** hits() of lines still in the ASCII bytes they were read as: offsets are byte offsets. */
   asciiHits(bytes: Buffer): number[] {
     if (bytes.length >= WASM_FROM) {
-      const hits = (this.wasm ??= new WasmScan(this.bits)).hits(bytes);
+      const hits = this.wasmScan()?.hits(bytes);
       if (hits !== undefined) return hits;
     }
     return this.scan(bytes.toString('latin1'));
+  }
+
+  private wasmScan(): WasmScan | null {
+    if (this.wasm === undefined) {
+      try {
+        this.wasm = new WasmScan(this.bits, nibbleTables(this.keyTrigrams, CHAR_VALUE));
+      } catch {
+        this.wasm = null;
+      }
+    }
+    return this.wasm;
   }
 
   private scan(block: string): number[] {
@@ -159,14 +175,15 @@ class WasmScan {
   private readonly wasm = new WasmInstance(screenModule(), INPUT + 256 * 1024);
   private readonly scan = this.wasm.exports.scan as (length: number, urlTrigram: number) => number;
 
-  constructor(bits: Uint8Array) {
+  constructor(bits: Uint8Array, nibbles: Uint8Array) {
     this.wasm.view.set(CHAR_VALUE, TABLE);
+    this.wasm.view.set(nibbles, NIBBLES);
     this.wasm.view.set(bits, BITS);
   }
 
   /** Undefined when more lines hit than the module keeps: the caller scans in JavaScript. */
   hits(block: string | Buffer): number[] | undefined {
-    this.wasm.ensure(INPUT + block.length);
+    this.wasm.ensure(INPUT + block.length + OVERREAD);
     if (typeof block === 'string') this.wasm.view.write(block, INPUT, 'latin1');
     else block.copy(this.wasm.view, INPUT);
     const count = this.scan(block.length, URL_TRIGRAM);

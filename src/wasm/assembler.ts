@@ -18,8 +18,12 @@ export const op = {
   load8: 0x2d,
   store: 0x36,
   const: 0x41,
+  eqz: 0x45,
   eq: 0x46,
+  ne: 0x47,
+  ltU: 0x49,
   geU: 0x4f,
+  ctz: 0x68,
   add: 0x6a,
   sub: 0x6b,
   mul: 0x6c,
@@ -28,8 +32,24 @@ export const op = {
   shl: 0x74,
   shrU: 0x76,
 };
+/** 128-bit vector opcodes, after the 0xfd prefix. */
+export const simd = {
+  load: 0x00,
+  swizzle: 0x0e,
+  splat: 0x0f,
+  eq: 0x23,
+  ne: 0x24,
+  ltS: 0x25,
+  ltU: 0x26,
+  not: 0x4d,
+  and: 0x4e,
+  or: 0x50,
+  bitmask: 0x64,
+  shrU: 0x6d,
+};
 const EMPTY = 0x40;
 const I32 = 0x7f;
+const V128 = 0x7b;
 /** memory.copy (bulk memory): dest, source, length on the stack. */
 const MEMORY_COPY = [0xfc, 0x0a, 0x00, 0x00];
 
@@ -81,6 +101,15 @@ export class Code {
   do(...opcodes: number[]): this {
     return this.emit(...opcodes);
   }
+  /** Vector instructions (`simd`), each with its prefix. */
+  vec(...opcodes: number[]): this {
+    for (const opcode of opcodes) this.emit(0xfd, ...leb(opcode, false));
+    return this;
+  }
+  /** Sixteen bytes at the address on the stack plus `offset`, any alignment. */
+  load128(offset: number): this {
+    return this.emit(0xfd, simd.load, 0, ...leb(offset, false));
+  }
   private nest(opcode: number, label: string | undefined, body: () => void): this {
     this.emit(opcode, EMPTY);
     this.labels.push(label);
@@ -108,11 +137,12 @@ export class Code {
   }
 }
 
-/** One exported function: i32 parameters, `locals` more i32 locals after them, one i32 result. */
+/** One exported function: i32 parameters, `locals` more i32 locals after them, then `vectors` v128 locals; one i32 result. */
 export interface WasmFunction {
   name: string;
   params: number;
   locals: number;
+  vectors?: number;
   code: Code;
 }
 
@@ -124,7 +154,8 @@ export function wasmModule(functions: readonly WasmFunction[]): Uint8Array {
   const count = leb(functions.length, false);
   const types = functions.flatMap((fn) => [0x60, ...leb(fn.params, false), ...Array<number>(fn.params).fill(I32), 1, I32]);
   const bodies = functions.flatMap((fn) => {
-    const body = [...(fn.locals > 0 ? [1, ...leb(fn.locals, false), I32] : [0]), ...fn.code.bytes, op.end];
+    const groups = [...(fn.locals > 0 ? [[...leb(fn.locals, false), I32]] : []), ...((fn.vectors ?? 0) > 0 ? [[...leb(fn.vectors!, false), V128]] : [])];
+    const body = [...leb(groups.length, false), ...groups.flat(), ...fn.code.bytes, op.end];
     return [...leb(body.length, false), ...body];
   });
   return new Uint8Array([
