@@ -7,6 +7,7 @@ import { formatPlanError } from '../plan/errors.js';
 import { loadPlan } from '../plan/load.js';
 import { resolvePlan } from '../plan/resolve.js';
 import { runHeadlessSession } from '../session/headless.js';
+import { warmUpCommands } from '../runner/command.js';
 import { runConsoleSession } from '../session/interactive.js';
 import { lockPlan } from '../session/lock.js';
 import { resumeCommandFor, type Restored } from '../session/restore.js';
@@ -49,6 +50,8 @@ export function operatorLogin(env: NodeJS.ProcessEnv): string {
 
 /** Loads everything a session needs; any problem is bad input, reported where it is, exit 3. */
 export async function executeRelease(request: RunRequest, io: CliIo): Promise<number> {
+  // Headless, no screen waits for a first frame: what commands need loads while the plan is read and checked.
+  if (request.headless === true || !consoleCapable(io)) warmUpCommands();
   const loaded = await loadPlan(request.planPath, { cwd: io.cwd });
   if ('errors' in loaded) {
     for (const error of loaded.errors) writeLine(io.stderr, formatPlanError(error));
