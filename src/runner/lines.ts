@@ -158,12 +158,43 @@ function asciiBlock(bytes: Buffer): AsciiBlock | undefined {
   return { bytes, ends: lineEnds.slice(0, count), count };
 }
 
-/** Cut after MAX_LINE_LENGTH code units, but never between the halves of a surrogate pair. */
+/** How far back from MAX_LINE_LENGTH a piece may end early, to keep a token whole. */
+export const CUT_WINDOW = 4096;
+/** Where a JSON member or a list item ends: `,` `;` `}` `]` `)` `>`. */
+const ITEM_END = new Set([0x2c, 0x3b, 0x7d, 0x5d, 0x29, 0x3e]);
+
+/**
+ * Where the piece of an overlong line that starts at `start` ends. Masking works a piece
+ * at a time, so the cut avoids splitting a token or a `name: value`: after the last item
+ * end (a JSON blob's `,`) in the last CUT_WINDOW code units, else after the last space or
+ * tab there that does not follow a `:` or `=`, else at MAX_LINE_LENGTH itself, but never
+ * between the halves of a surrogate pair. It reads only the piece, so the cut is the same
+ * however the line arrived.
+ */
 function pieceEnd(text: string, start: number): number {
-  const end = start + MAX_LINE_LENGTH;
-  const last = text.charCodeAt(end - 1);
-  return last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
+  const limit = start + MAX_LINE_LENGTH;
+  const from = limit - CUT_WINDOW;
+  let item = -1;
+  let space = -1;
+  // The last character before the blanks at hand, read forwards once.
+  let before = 0;
+  for (let at = from - 1; at >= start; at -= 1) {
+    before = text.charCodeAt(at);
+    if (!isBlank(before)) break;
+  }
+  for (let i = from; i < limit; i += 1) {
+    const code = text.charCodeAt(i);
+    if (ITEM_END.has(code)) item = i + 1;
+    if (!isBlank(code)) before = code;
+    else if (before !== 0x3a && before !== 0x3d) space = i + 1;
+  }
+  if (item !== -1) return item;
+  if (space !== -1) return space;
+  const last = text.charCodeAt(limit - 1);
+  return last >= 0xd800 && last <= 0xdbff ? limit - 1 : limit;
 }
+
+const isBlank = (code: number) => code === 0x20 || code === 0x09;
 
 const BLOCK_BYTES = 64 * 1024;
 /** One for the process: only the headless print prefixes blocks, and it is made when a flood first needs it. */

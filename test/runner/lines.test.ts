@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { BlockPrinter, LineEncoder, LineSplitter, MAX_LINE_LENGTH } from '../../src/runner/lines.js';
-import { plainLines } from '../../src/safety/output.js';
+import { createOutputFilter, plainLines } from '../../src/safety/output.js';
 import type { AsciiBlock } from '../../src/runner/types.js';
 
 /** An AsciiBlock of these lines, as the splitter would hand it on. */
@@ -78,6 +78,30 @@ describe('LineSplitter', () => {
     expect(pieces.every((piece) => piece.length === MAX_LINE_LENGTH)).toBe(true);
   });
 
+  it('ends a piece after a JSON member or a blank near the limit, so a secret there is masked whole', () => {
+    const filter = createOutputFilter({ values: [], patterns: [] });
+    const token = `ghp_${'A1b2C3d4E5'.repeat(3)}123456`;
+    // A JSON blob whose token straddles the 64 Ki mark.
+    const head = `{"items":[${'"item-0000",'.repeat(Math.floor((MAX_LINE_LENGTH - 20) / 12))}`;
+    const json = `${head}"token":"${token}","more":"${'x'.repeat(MAX_LINE_LENGTH)}"}`;
+    expect(head.length).toBeLessThan(MAX_LINE_LENGTH);
+    expect(head.length + 30).toBeGreaterThan(MAX_LINE_LENGTH);
+    const pieces = split([Buffer.from(`${json}\n`)]);
+    expect(pieces.join('')).toBe(json);
+    expect(pieces[0]!.endsWith(',')).toBe(true);
+    expect(pieces.map((piece) => filter(piece).evidence).join('')).not.toContain(token.slice(4, 20));
+    // Plain words: the cut comes before `password:`, not between it and its value.
+    const words = `${'word '.repeat(Math.floor((MAX_LINE_LENGTH - 10) / 5))}password: hunter2-is-the-value and more`;
+    const cutWords = split([Buffer.from(`${words}\n`)]);
+    expect(cutWords.join('')).toBe(words);
+    expect(cutWords.map((piece) => filter(piece).evidence).join('')).not.toContain('hunter2');
+  });
+
+  it('cuts a line of blanks after a colon at the limit, where no better cut exists', () => {
+    const blanks = `key:${' '.repeat(MAX_LINE_LENGTH * 3)}`;
+    expect(split([Buffer.from(blanks)]).map((piece) => piece.length)).toEqual([MAX_LINE_LENGTH, MAX_LINE_LENGTH, MAX_LINE_LENGTH, 4]);
+  });
+
   it('never cuts a long line between the halves of a surrogate pair', () => {
     const long = `${'a'.repeat(MAX_LINE_LENGTH - 1)}🚀tail`;
     expect(split([Buffer.from(long)])).toEqual(['a'.repeat(MAX_LINE_LENGTH - 1), '🚀tail']);
@@ -99,6 +123,21 @@ describe('LineSplitter', () => {
         },
       ),
       { numRuns: 2_000 },
+    );
+  });
+
+  it('cuts overlong lines with separators the same way whatever the chunking (property)', () => {
+    const piece = fc.constantFrom('word ', 'key: ', 'a=b ', '"k":"v",', '}', '\t', 'abcdefghij', '🚀');
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 6 }), (parts, cuts) => {
+        const text = parts.join('').repeat(Math.ceil((MAX_LINE_LENGTH * 2.5) / parts.join('').length));
+        const bytes = Buffer.from(`${text}\nend`);
+        const lines = split([bytes]);
+        expect(lines.join('')).toBe(`${text}end`);
+        expect(lines.every((line) => line.length <= MAX_LINE_LENGTH)).toBe(true);
+        expect(split(cut(bytes, cuts.map((point) => point % (bytes.length + 1))))).toEqual(lines);
+      }),
+      { numRuns: 150 },
     );
   });
 
