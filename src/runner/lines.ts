@@ -159,7 +159,7 @@ function asciiBlock(bytes: Buffer): AsciiBlock | undefined {
 }
 
 /** How far back from MAX_LINE_LENGTH a piece may end early, to keep a token whole. */
-export const CUT_WINDOW = 4096;
+const CUT_WINDOW = 4096;
 /** Where a JSON member or a list item ends: `,` `;` `}` `]` `)` `>`. */
 const ITEM_END = new Set([0x2c, 0x3b, 0x7d, 0x5d, 0x29, 0x3e]);
 

@@ -81,8 +81,7 @@ export class LineScreen {
       const values = valuesOf(key);
       if (values.length < 3) throw new Error(`screen key shorter than 3 characters: ${JSON.stringify(key)}`);
       if (key === URL_KEY) {
-        this.keyTrigrams.add(URL_TRIGRAM);
-        this.set(URL_TRIGRAM);
+        this.setKey(URL_TRIGRAM);
         continue;
       }
       let best = 0;
@@ -97,9 +96,13 @@ export class LineScreen {
         }
       }
       if (bestScore === Number.POSITIVE_INFINITY) throw new Error(`screen key with no trigram but ://: ${JSON.stringify(key)}`);
-      this.keyTrigrams.add(trigramOf(values, best));
-      this.set(trigramOf(values, best));
+      this.setKey(trigramOf(values, best));
     }
+  }
+
+  private setKey(trigram: number): void {
+    this.keyTrigrams.add(trigram);
+    this.set(trigram);
   }
 
   private set(trigram: number): void {
