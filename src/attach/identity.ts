@@ -31,22 +31,46 @@ print(pid, uid, gid, name)
 const TIMEOUT_MS = 5_000;
 
 /** Reads the peer's credentials; rejects (and the client is refused) when they cannot be learned. */
-export function peerIdentity(socket: Socket): Promise<PeerIdentity> {
+export async function peerIdentity(socket: Socket): Promise<PeerIdentity> {
+  try {
+    return await askHelper(socket);
+  } catch (error) {
+    // A hangup sent to warroom's process group can reach the helper in the moment after it is
+    // forked and before it has its own group (the operator's terminal dropping as someone
+    // attaches): it then dies of that signal without answering. Asking once more is safe.
+    if (!(error instanceof HelperSignalled)) throw error;
+    return askHelper(socket);
+  }
+}
+
+class HelperSignalled extends Error {}
+
+function askHelper(socket: Socket): Promise<PeerIdentity> {
   return new Promise((resolve, reject) => {
     // Its own process group: a signal to the operator's terminal (a hangup, Ctrl-C) is for warroom, not for this helper.
-    const child = spawn('python3', ['-c', PEERCRED], { stdio: ['ignore', 'pipe', 'pipe', socket], timeout: TIMEOUT_MS, detached: true });
+    const child = spawn('python3', ['-c', PEERCRED], { stdio: ['ignore', 'pipe', 'pipe', socket], detached: true });
     let out = '';
     let err = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+    }, TIMEOUT_MS);
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', (error) => reject(new Error(`cannot verify who attached: python3 ${(error as NodeJS.ErrnoException).code ?? error.message}`)));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot verify who attached: python3 ${(error as NodeJS.ErrnoException).code ?? error.message}`));
+    });
     // 'close', not 'exit': the answer may still be in the pipe when the process has exited.
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
       // Lending the socket to a child pauses it here: take it back.
       socket.resume();
       const [pid, uid, gid, name] = out.trim().split(' ');
       if (code !== 0 || uid === undefined || !/^\d+$/.test(uid)) {
-        return reject(new Error(`cannot verify who attached: ${err.trim().split('\n').at(-1) || `exit ${code}`}`));
+        const why = err.trim().split('\n').at(-1) || (timedOut ? `python3 gave no answer in ${TIMEOUT_MS / 1000} s` : signal ? `python3 killed by ${signal}` : `exit ${code}`);
+        return reject(signal && !timedOut && out === '' ? new HelperSignalled(`cannot verify who attached: ${why}`) : new Error(`cannot verify who attached: ${why}`));
       }
       resolve({ pid: Number(pid), uid: Number(uid), gid: Number(gid), user: name || `uid:${uid}`, method: 'SO_PEERCRED' });
     });

@@ -32,7 +32,11 @@ export async function runConsoleSession(options: SessionOptions, streams: Consol
   const prefix = options.plan.announce.prefix;
   let signalled: (how: 'hangup' | 'signal') => void = () => {};
   const outside = new Promise<'hangup' | 'signal'>((resolve) => (signalled = resolve));
+  let hungUp = false;
   const hangup = () => {
+    // A terminal may hang up more than once (the SSH daemon, then the kernel): only the first is news, and none may stop the release.
+    if (hungUp) return;
+    hungUp = true;
     session.journal('terminal.hangup', {});
     session.announce('presence', `[${prefix} ATTACH] The operator's terminal hung up; the release goes on and waits to be attached (warroom attach).`);
     signalled('hangup');
@@ -41,7 +45,7 @@ export async function runConsoleSession(options: SessionOptions, streams: Consol
     session.journal('session.interrupted', { signal });
     signalled('signal');
   };
-  process.once('SIGHUP', hangup).once('SIGTERM', interrupt).once('SIGINT', interrupt);
+  process.on('SIGHUP', hangup).once('SIGTERM', interrupt).once('SIGINT', interrupt);
   void session.done.then(() => process.off('SIGHUP', hangup).off('SIGTERM', interrupt).off('SIGINT', interrupt));
 
   // A session that cannot write its record stops by itself: the screen goes with it.

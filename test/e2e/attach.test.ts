@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -42,7 +42,6 @@ async function socketOf(dir: string): Promise<string> {
   await journalUntil(join(dir, 'evidence'), (entries) => entries.some((e) => e.type === 'session.start'));
   const state = join(dir, '.warroom');
   for (;;) {
-    const { readdirSync } = await import('node:fs');
     const session = existsSync(state) ? readdirSync(state).find((name) => existsSync(join(state, name, 'session.json'))) : undefined;
     const record = session ? join(state, session, 'session.json') : '';
     if (record && existsSync(record)) {
@@ -51,6 +50,13 @@ async function socketOf(dir: string): Promise<string> {
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The pid of the warroom process serving the session (its session.json). */
+function sessionPid(dir: string): number {
+  const state = join(dir, '.warroom');
+  const session = readdirSync(state).find((name) => existsSync(join(state, name, 'session.json')))!;
+  return (JSON.parse(readFileSync(join(state, session, 'session.json'), 'utf8')) as { pid: number }).pid;
 }
 
 async function until(session: AttachedSession, ready: () => boolean, timeoutMs = 60_000): Promise<void> {
@@ -164,6 +170,9 @@ it('keeps the release going when the operator\'s terminal drops mid-step, and le
   // The SSH connection drops: the terminal and everything in its foreground get SIGHUP.
   term.close();
   screen = undefined;
+  // A hangup may come twice (the SSH daemon, then the kernel): the second must not end the release either.
+  await journalUntil(evidence, (entries) => entries.some((e) => e.type === 'terminal.hangup'));
+  process.kill(sessionPid(dir), 'SIGHUP');
 
   // A late joiner sees the current state and recent output first.
   const watcher = await attachTo(socket, 'observer');
@@ -191,10 +200,7 @@ it('still stops where it stands on SIGTERM after the operator\'s terminal droppe
   term.close();
   screen = undefined;
   await journalUntil(evidence, (entries) => entries.some((e) => e.type === 'terminal.hangup'));
-  const state = join(dir, '.warroom');
-  const { readdirSync } = await import('node:fs');
-  const session = readdirSync(state).find((name) => existsSync(join(state, name, 'session.json')))!;
-  const { pid } = JSON.parse(readFileSync(join(state, session, 'session.json'), 'utf8')) as { pid: number };
+  const pid = sessionPid(dir);
   process.kill(pid, 'SIGTERM');
   const entries = await journalUntil(evidence, (all) => all.at(-1)?.type === 'session.end', 30_000);
   const types = entries.map((e) => e.type);
