@@ -95,7 +95,6 @@ export class LineScreen {
           bestScore = score;
         }
       }
-      if (bestScore === Number.POSITIVE_INFINITY) throw new Error(`screen key with no trigram but ://: ${JSON.stringify(key)}`);
       this.setKey(trigramOf(values, best));
     }
   }
