@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { closeSync, constants, existsSync, lstatSync, openSync, readFileSync, realpathSync, type Stats } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { sanitizeForEvidence } from '../safety/sanitize.js';
 import { MANUAL_VALIDATION_LOG } from './files.js';
 import { writeFileAtomic } from './writer.js';
@@ -30,24 +30,76 @@ Each entry: time, step, result, who (name given and OS login) and a note.
 /** The log sits in the \`protocol-15\` folder beside the evidence folder. */
 export const manualValidationLogPath = (evidenceDir: string): string => resolve(join(evidenceDir, MANUAL_VALIDATION_LOG));
 
+/** Something the user can fix (where the log would go, what is in its place): one line, nothing written. */
+export class ManualLogError extends Error {}
+
 /** One line of plain text: newlines become spaces, control sequences go (SPEC §10: no control characters in evidence). */
 export const evidenceText = (text: string): string => sanitizeForEvidence(text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')).trim();
 
 /** JSON inside an HTML comment: `<` and `>` only occur inside strings, so escaping them keeps `-->` out. */
 const commentJson = (entry: ManualValidation): string => JSON.stringify(entry).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
 
+/** Text shown in rendered Markdown: no `<` to open an HTML comment or tag that would hide what follows. */
+const shown = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 function renderEntry(entry: ManualValidation): string {
   return [
-    `## ${entry.at} — ${entry.step}: ${entry.result}`,
+    `## ${entry.at} — ${shown(entry.step)}: ${entry.result}`,
     '',
-    `- Step: ${entry.step}`,
+    `- Step: ${shown(entry.step)}`,
     `- Result: **${entry.result}**`,
-    `- Recorded by: ${entry.by} (OS login ${entry.login})`,
-    `- Note: ${entry.note}`,
+    `- Recorded by: ${shown(entry.by)} (OS login ${shown(entry.login)})`,
+    `- Note: ${shown(entry.note)}`,
     '',
     `<!-- ${MARKER} ${commentJson(entry)} -->`,
     '',
   ].join('\n');
+}
+
+const lstatOrUndefined = (path: string): Stats | undefined => {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+};
+
+/** `verify` would name a log inside the evidence as an added file: refuse `/` and a link whose parent is within it. */
+function assertBesideEvidence(evidenceDir: string, logDir: string): void {
+  let evidence: string;
+  try {
+    evidence = realpathSync(evidenceDir);
+  } catch {
+    return; // no evidence folder on disk: nothing the log could land inside
+  }
+  const parent = realpathSync(dirname(logDir));
+  if (parent === evidence || parent.startsWith(evidence.endsWith(sep) ? evidence : evidence + sep)) {
+    throw new ManualLogError(`${logDir}: inside the evidence folder ${evidenceDir} (the log goes beside it); nothing recorded`);
+  }
+}
+
+/** The log as it is on disk, bytes untouched; links are never followed (O_NOFOLLOW closes the race after lstat). */
+function existingLog(path: string): Buffer | undefined {
+  const folder = lstatOrUndefined(dirname(path));
+  if (folder?.isSymbolicLink()) throw new ManualLogError(`${dirname(path)}: a symlink, not followed; nothing recorded`);
+  if (folder && !folder.isDirectory()) throw new ManualLogError(`${dirname(path)}: not a folder; nothing recorded`);
+  const log = lstatOrUndefined(path);
+  if (log === undefined) return undefined;
+  if (log.isSymbolicLink()) throw new ManualLogError(`${path}: a symlink, not followed; nothing recorded`);
+  if (!log.isFile()) throw new ManualLogError(`${path}: not a regular file; nothing recorded`);
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Earlier entries keep their exact bytes: only a blank line (as needed) and the new entry are added. */
+function separator(existing: Buffer): string {
+  if (existing.subarray(-2).equals(Buffer.from('\n\n'))) return '';
+  return existing.subarray(-1).equals(Buffer.from('\n')) ? '\n' : '\n\n';
 }
 
 /** Appends one validation (read, append, atomic rewrite, mode 0640) and returns it as written. */
@@ -65,8 +117,10 @@ export function recordManualValidation(
     note: evidenceText(input.note),
   };
   const path = manualValidationLogPath(evidenceDir);
-  const existing = existsSync(path) ? readFileSync(path, 'utf8') : HEADER;
-  writeFileAtomic(path, `${existing.trimEnd()}\n\n${renderEntry(entry)}`);
+  assertBesideEvidence(evidenceDir, dirname(path));
+  const existing = existingLog(path);
+  const earlier = existing?.length ? existing : Buffer.from(HEADER);
+  writeFileAtomic(path, Buffer.concat([earlier, Buffer.from(`${separator(earlier)}${renderEntry(entry)}`)]));
   return { entry, path };
 }
 
