@@ -1,5 +1,9 @@
-import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { JOURNAL } from '../evidence/files.js';
+import { MANIFEST } from '../evidence/manifest.js';
 import { EXIT } from './exit-codes.js';
 import { writeLine, type CliIo } from './io.js';
 import { openRecording } from './replay.js';
@@ -29,9 +33,14 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
     writeLine(io.stderr, USAGE);
     return EXIT.badInput;
   }
+  const out = resolve(io.cwd, values.cast);
+  const clash = await overwritesRecording(resolve(io.cwd, positionals[0]!), out);
+  if (clash) {
+    writeLine(io.stderr, `warroom export: refusing to write ${values.cast}: ${clash}`);
+    return EXIT.badInput;
+  }
   const recording = await openRecording(positionals[0]!, values.force ?? false, io, 'export');
   if (!recording) return EXIT.badInput;
-  const out = resolve(io.cwd, values.cast);
   // Loaded only here: rendering frames needs React and Ink.
   const { exportCast } = await import('../replay/cast.js');
   let written;
@@ -45,4 +54,29 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
   }
   writeLine(io.stdout, `${values.cast}: asciicast v${values.v3 ? 3 : 2}, 80x24, ${written.frames} frames, ${written.markers} markers, ${written.seconds.toFixed(1)} s`);
   return EXIT.ok;
+}
+
+const statOf = (path: string): Promise<Stats | undefined> => stat(path).catch(() => undefined);
+const sameFile = (a: Stats, b: Stats): boolean => a.dev === b.dev && a.ino === b.ino;
+
+/**
+ * Why writing the cast to `out` would destroy evidence: it is the recording itself, or it
+ * lies inside the evidence folder being read (the folder given, or the one a journal.jsonl
+ * with a manifest beside it is read from). Compared by device and inode, so a symlink, `..`
+ * or a hard link to the recording is caught too.
+ */
+async function overwritesRecording(recording: string, out: string): Promise<string | undefined> {
+  const target = await statOf(recording);
+  if (!target) return undefined;
+  const existing = await statOf(out);
+  if (existing && sameFile(existing, target)) return 'it is the recording being read';
+  let folder: Stats | undefined;
+  if (target.isDirectory()) folder = target;
+  else if (basename(recording) === JOURNAL && (await statOf(join(dirname(recording), MANIFEST)))) folder = await statOf(dirname(recording));
+  if (!folder) return undefined;
+  for (let path = out; ; path = dirname(path)) {
+    const here = await statOf(path);
+    if (here && sameFile(here, folder)) return 'it is inside the evidence folder being read';
+    if (dirname(path) === path) return undefined;
+  }
 }

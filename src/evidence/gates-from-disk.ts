@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { addSample, answerAcceptable, emptySeries, outstandingRoles, productionRoles, separationSatisfied } from '../../machines/rules.js';
 import type { Approval, GateName, GateResult, MetricSeries, ReadinessItem } from '../../machines/types.js';
 import { readJournal } from '../journal/journal.js';
-import { planSchema, type Plan } from '../plan/schema.js';
+import { issueText, readSessionStart } from '../journal/session-start.js';
+import type { Plan } from '../plan/schema.js';
 import { thresholdRule } from '../probes/thresholds.js';
 import { ARTIFACT_FILES, JOURNAL, REPORTING_EVIDENCE, artifactPath, reportCompleteness } from './files.js';
 import { freezeGate, launchGate, readinessGate, reportingGate } from './gates.js';
@@ -39,14 +40,8 @@ const FILES = {
   deployment: z.object({ commands: z.array(commandRecord) }),
   validation: z.object({ checks: z.array(checkResult) }),
 };
-const sessionStart = z.object({ plan: z.unknown(), operator: z.union([z.string(), z.object({ user: z.string() })]) });
 const acknowledgeAnswer = z.object({ type: z.literal('ACKNOWLEDGE'), acknowledgement: z.object({ ...answer, for: z.literal('freeze') }) });
 const metricSample = z.object({ metric: z.string(), at: z.string(), value: z.number().optional(), error: z.string().optional() });
-
-const issueText = (error: z.ZodError): string => {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}` : 'unexpected content';
-};
 
 function readJson<T>(dir: string, file: string, schema: z.ZodType<T>, why: string): T {
   const path = join(dir, file);
@@ -106,15 +101,10 @@ function replaySession(dir: string): SessionFacts {
   const lines = journalLines(join(dir, JOURNAL));
   const start = lines.find((line) => line.type === 'session.start');
   if (!start) throw new EvidenceProblem(`${JOURNAL}: no session.start event, so no plan to judge against`);
-  const recorded = sessionStart.safeParse(start.data);
-  if (!recorded.success) throw new EvidenceProblem(`${JOURNAL}: session.start: ${issueText(recorded.error)}`);
-  if (typeof recorded.data.plan !== 'object' || recorded.data.plan === null) {
-    throw new EvidenceProblem(`${JOURNAL}: session.start does not record the resolved plan (written by an older warroom)`);
-  }
-  const plan = planSchema.safeParse(recorded.data.plan);
-  if (!plan.success) throw new EvidenceProblem(`${JOURNAL}: the plan in session.start is not valid: ${issueText(plan.error)}`);
-  const operator = typeof recorded.data.operator === 'string' ? recorded.data.operator : recorded.data.operator.user;
-  const facts: SessionFacts = { plan: plan.data, operator, acknowledgements: [], waived: new Set(), metrics: undefined };
+  const recorded = readSessionStart(start.data);
+  if ('problem' in recorded) throw new EvidenceProblem(`${JOURNAL}: ${recorded.problem}`);
+  const { plan, operator } = recorded;
+  const facts: SessionFacts = { plan, operator, acknowledgements: [], waived: new Set(), metrics: undefined };
 
   let state = '';
   for (const line of lines) {

@@ -35,6 +35,10 @@ interface EvidenceSource {
 
 const ZIP_MAGIC = [0x04034b50, 0x06054b50];
 const MANIFEST_CAP = 16 * 1024 * 1024;
+const NOT_READ = '(absolute or with "..": not read)';
+
+/** A path that would lead out of the evidence, by the zip reader's rule for entry names (only the name is looked at). */
+const unsafePath = (path: string): boolean => unsafeEntry([{ name: path }]) !== undefined;
 
 export async function verifyEvidence(target: string): Promise<VerifyReport> {
   const source = (await isFolder(target)) ? await folderSource(target) : await zipSource(target);
@@ -42,8 +46,10 @@ export async function verifyEvidence(target: string): Promise<VerifyReport> {
   const problems = [...source.problems];
   const manifest = await readManifest(source, problems);
   if (manifest) {
+    const seen = new Set<string>();
     for (const file of manifest.files) {
-      const problem = await compare(source, file);
+      const problem = seen.has(file.path) ? `duplicate entry in manifest: ${file.path}` : unsafePath(file.path) ? `unsafe entry in manifest: ${file.path} ${NOT_READ}` : await compare(source, file);
+      seen.add(file.path);
       if (problem) problems.push(problem);
     }
     const listed = new Set(manifest.files.map((file) => file.path));
@@ -95,7 +101,7 @@ async function zipSource(path: string): Promise<EvidenceSource> {
   const entries = new Map<string, EntryKind>();
   const problems: string[] = [];
   for (const entry of listing.entries) {
-    if (unsafeEntry([entry])) problems.push(`unsafe entry: ${entry.name} (absolute or with "..": not read)`);
+    if (unsafeEntry([entry])) problems.push(`unsafe entry: ${entry.name} ${NOT_READ}`);
     else if (entry.name.endsWith('/')) continue;
     else if (byName.has(entry.name)) problems.push(`duplicate entry: ${entry.name}`);
     else {

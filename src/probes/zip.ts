@@ -226,7 +226,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Entry names that would escape an extraction folder. */
-export function unsafeEntry(entries: ZipEntry[]): ZipEntry | undefined {
+export function unsafeEntry<T extends Pick<ZipEntry, 'name'>>(entries: T[]): T | undefined {
   return entries.find((e) => e.name.startsWith('/') || /^[A-Za-z]:/.test(e.name) || e.name.split(/[\\/]/).includes('..'));
 }
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createElement } from 'react';
 import { render } from 'ink';
 import { inertStdin } from '../../views/replay.js';
@@ -134,8 +134,13 @@ export async function exportCast(recording: Recording, out: string, options: { v
   const cast = await castOf(timeline, options);
   // Whole or not at all: a player never sees half a cast. Not evidence, so the usual file mode.
   const temp = `${out}.${process.pid}.tmp`;
-  writeFileSync(temp, serializeCast(cast));
-  renameSync(temp, out);
+  try {
+    writeFileSync(temp, serializeCast(cast));
+    renameSync(temp, out);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
   return {
     frames: cast.events.filter((e) => e[1] === 'o').length,
     markers: cast.events.filter((e) => e[1] === 'm').length,

@@ -3,7 +3,9 @@ import { dirname, join } from 'node:path';
 import { JOURNAL } from '../evidence/files.js';
 import { GENESIS, sha256, type JournalEntry } from '../journal/journal.js';
 import { rangeLogs, withRangesRead } from '../journal/output.js';
+import { readSessionStart } from '../journal/session-start.js';
 import { listZipEntries, openZipEntry, readCapped } from '../probes/zip.js';
+import { plainValue } from '../safety/sanitize.js';
 
 // A recording is a session's journal: journal.jsonl itself, the evidence folder
 // holding it, or the evidence zip (read where it lies, never extracted). Output the
@@ -33,11 +35,12 @@ export interface Recording {
 /** A journal inside an evidence zip is at most this big: a zip bomb is not a recording. */
 const MAX_JOURNAL_BYTES = 1024 * 1024 * 1024;
 const ZIP_MAGIC = [0x04034b50, 0x06054b50];
+const LAST_MOMENT = Date.UTC(10000, 0, 1);
 
 /**
  * Splits journal bytes into entries and follows the hash chain over each line's
  * exact bytes (as `warroom verify` does). Without `force`, reading stops at the
- * first break; with it, every line that is a JSON object is kept.
+ * first break; with it, every line that is a journal event is kept.
  */
 export function parseJournal(bytes: Buffer, force = false): { entries: JournalEntry[]; lines: number; brokenAt?: ChainBreak } {
   const entries: JournalEntry[] = [];
@@ -54,23 +57,36 @@ export function parseJournal(bytes: Buffer, force = false): { entries: JournalEn
     const broken = (reason: string) => {
       brokenAt ??= { line, reason };
     };
-    let entry: JournalEntry | undefined;
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(raw.toString('utf8'));
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) entry = parsed as JournalEntry;
+      parsed = JSON.parse(raw.toString('utf8'));
     } catch {
-      entry = undefined;
+      parsed = undefined;
     }
-    if (!entry || typeof entry.type !== 'string' || typeof entry.ts !== 'string') broken(entry ? 'not a journal event (no type or ts)' : 'not a JSON object');
+    const problem = eventProblem(parsed);
+    // Read as an event only where eventProblem found none.
+    const entry = parsed as JournalEntry;
+    if (problem !== undefined) broken(problem);
     else if (entry.prev !== prev) broken('prev does not match the previous line');
     else if (entry.seq !== line) broken(`seq ${String(entry.seq)}, expected ${line}`);
     if (brokenAt && !force) return { entries, lines: line, brokenAt };
     prev = sha256(raw);
-    if (entry && typeof entry.type === 'string' && typeof entry.ts === 'string') entries.push(entry);
+    if (problem === undefined) entries.push(entry);
   }
   return brokenAt ? { entries, lines: line, brokenAt } : { entries, lines: line };
 }
 
+/** Why a parsed line is no journal event warroom could have written; undefined when it is one. */
+function eventProblem(parsed: unknown): string | undefined {
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'not a JSON object';
+  const { type, ts, data } = parsed as Partial<Record<keyof JournalEntry, unknown>>;
+  if (typeof type !== 'string' || typeof ts !== 'string') return 'not a journal event (no type or ts)';
+  // Between 1970 and 9999: replay's clock and the dates it prints stay sane.
+  const ms = Date.parse(ts);
+  if (!(ms >= 0 && ms < LAST_MOMENT)) return `ts ${JSON.stringify(ts)} is not a time`;
+  if (data !== undefined && (data === null || typeof data !== 'object')) return 'data is not an object';
+  return undefined;
+}
 
 async function isZip(path: string): Promise<boolean> {
   const file = await open(path, 'r');
@@ -101,8 +117,11 @@ export async function loadRecording(path: string, force = false): Promise<Record
   } else if (info.isFile() && (await isZip(path))) {
     const listing = await listZipEntries(path);
     if ('error' in listing) throw new RecordingError(listing.error);
-    const entry = listing.entries.find((e) => e.name === JOURNAL);
+    const journals = listing.entries.filter((e) => e.name === JOURNAL);
+    const entry = journals[0];
     if (!entry) throw new RecordingError(`no ${JOURNAL} in this zip: not an evidence package`);
+    // Tools disagree on which of two same-named entries is the file: replay neither.
+    if (journals.length > 1) throw new RecordingError(`${JOURNAL} is in this zip ${journals.length} times: not a package warroom wrote (run warroom verify)`);
     source = `${path}:${JOURNAL}`;
     try {
       bytes = await readCapped(await openZipEntry(path, entry), MAX_JOURNAL_BYTES);
@@ -125,11 +144,19 @@ export async function loadRecording(path: string, force = false): Promise<Record
   // Past a step's first megabyte, output is journaled by reference to its log: read from the log beside the journal.
   const logs = new Map<string, Buffer | undefined>();
   for (const log of rangeLogs(parsed.entries)) logs.set(log, await readBeside(log));
-  const entries = logs.size === 0 ? parsed.entries : withRangesRead(parsed.entries, logs);
+  // Messages follow the path the user gave: the journal inside it is named when it is not that path.
+  const inJournal = source === path ? 'it' : JOURNAL;
+  // A recording may come from anywhere: nothing in it may drive the terminal that replays it.
+  const entries = plainValue(logs.size === 0 ? parsed.entries : withRangesRead(parsed.entries, logs)).map((entry) => {
+    if (entry.type !== 'session.start') return entry;
+    const start = readSessionStart(entry.data);
+    if ('problem' in start) throw new RecordingError(`${source === path ? '' : `${JOURNAL} `}line ${entry.seq}: ${start.problem}`);
+    return { ...entry, data: start };
+  });
   const recording: Recording = { source, entries, sha256: sha256(bytes), lines, ...(brokenAt ? { brokenAt } : {}) };
   if (brokenAt && !force) return recording;
-  if (entries.length === 0) throw new RecordingError(`${source}: the journal is empty`);
-  if (!entries.some((e) => e.type === 'session.start')) throw new RecordingError(`${source}: no session.start event: not a warroom journal`);
+  if (entries.length === 0) throw new RecordingError(`no journal events in ${inJournal} (${lines} lines)`);
+  if (!entries.some((e) => e.type === 'session.start')) throw new RecordingError(`no session.start event in ${inJournal}: not a warroom journal`);
   return recording;
 }
 

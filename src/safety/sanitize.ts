@@ -26,6 +26,50 @@ export function sanitizeForTerminal(line: string): string {
   return CONTROL.test(line) ? render(line, true) : line;
 }
 
+/**
+ * Text read from elsewhere (a journal from another host, a name inside a zip) for the
+ * screen: sanitizeForEvidence line by line, so its line breaks stay and nothing else does.
+ */
+export function plainText(text: string): string {
+  return CONTROL.test(text) ? text.split('\n').map(sanitizeForEvidence).join('\n') : text;
+}
+
+/**
+ * A message that quotes names or text from a file, for the terminal: each control
+ * character shown as its escape (`\u001b`), so nothing in it acts and nothing hides.
+ * Line breaks and tabs stay.
+ */
+export function escapeControls(text: string): string {
+  return CONTROL.test(text) ? text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
+}
+
+/**
+ * Every string in a parsed JSON value through plainText, keys too: the same value when
+ * none changes (a journal warroom wrote holds none), a copy otherwise.
+ */
+export function plainValue<T>(value: T): T {
+  if (typeof value === 'string') return plainText(value) as T;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i += 1) {
+      const item: unknown = value[i];
+      const plain = plainValue(item);
+      if (plain !== item) (copy ??= [...value])[i] = plain;
+    }
+    return (copy ?? value) as T;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  let changed = false;
+  const entries = Object.entries(value).map(([key, item]: [string, unknown]) => {
+    const plainKey = plainText(key);
+    const plain = plainValue(item);
+    if (plainKey !== key || plain !== item) changed = true;
+    return [plainKey, plain] as const;
+  });
+  // fromEntries defines properties: a `__proto__` key stays a key.
+  return (changed ? Object.fromEntries(entries) : value) as T;
+}
+
 /** True when the line holds anything the sanitisers would change. */
 export function hasControlCharacters(line: string): boolean {
   return CONTROL.test(line);

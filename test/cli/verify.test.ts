@@ -36,6 +36,25 @@ describe('warroom verify', () => {
     expect(io.err()).toBe('');
   });
 
+  it('exits 1 naming a manifest entry listed twice, instead of counting it as another file', async () => {
+    const folder = copyEvidence(evidence);
+    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
+    manifest.files.push(manifest.files[0]);
+    writeFileSync(join(folder, 'manifest.json'), JSON.stringify(manifest, null, 2));
+    const io = captureIo(dirname(folder));
+    expect(await verifyCommand([basename(folder)], io)).toBe(1);
+    expect(io.out()).toBe(`duplicate entry in manifest: ${manifest.files[0].path}\n`);
+  });
+
+  it('shows a file name holding control characters escaped, so it cannot redraw the verdict', async () => {
+    const folder = copyEvidence(evidence);
+    const name = 'x\rintact: 99 files \u001b[2K';
+    writeFileSync(join(folder, name), 'planted\n');
+    const io = captureIo(dirname(folder));
+    expect(await verifyCommand([basename(folder)], io)).toBe(1);
+    expect(io.out()).toBe('added: x\\u000dintact: 99 files \\u001b[2K\n');
+  });
+
   it('exits 3 with one line on stderr for a path that does not exist', async () => {
     const io = captureIo(evidence);
     expect(await verifyCommand(['nope.zip'], io)).toBe(3);

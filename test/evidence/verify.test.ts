@@ -31,6 +31,12 @@ function editJournal(folder: string, edit: (lines: string[]) => void): void {
   writeFileSync(join(folder, 'journal.jsonl'), lines.join('\n'));
 }
 
+function editManifest(folder: string, edit: (files: Array<{ path: string; sha256: string; bytes: number }>) => void): void {
+  const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
+  edit(manifest.files);
+  writeFileSync(join(folder, 'manifest.json'), JSON.stringify(manifest, null, 2));
+}
+
 describe('verify on a fresh package', () => {
   it('finds the fresh folder intact', async () => {
     const manifest = JSON.parse(readFileSync(join(evidence, 'manifest.json'), 'utf8'));
@@ -85,6 +91,22 @@ describe.each(['folder', 'zip'] as const)('verify on a tampered %s', (form) => {
     expect((await verifyEvidence(garbled)).problems.at(-1)).toBe('journal.jsonl line 10: not a JSON object');
     const renumbered = await tampered((folder) => editJournal(folder, (lines) => (lines[0] = lines[0]!.replace('"seq":1,', '"seq":5,'))));
     expect((await verifyEvidence(renumbered)).problems.at(-1)).toBe('journal.jsonl line 1: seq 5, expected 1');
+  });
+
+  it('names a manifest entry listed twice', async () => {
+    const target = await tampered((folder) => editManifest(folder, (files) => files.push(files[0]!)));
+    const first = JSON.parse(readFileSync(join(evidence, 'manifest.json'), 'utf8')).files[0].path;
+    expect(await verifyEvidence(target)).toMatchObject({ intact: false, problems: [`duplicate entry in manifest: ${first}`] });
+  });
+
+  it('names a manifest path with ".." or an absolute one as unsafe, not as missing, and reads nothing there', async () => {
+    const target = await tampered((folder) =>
+      editManifest(folder, (files) => files.push({ ...files[0]!, path: '../../x' }, { ...files[0]!, path: '/etc/passwd' })),
+    );
+    expect((await verifyEvidence(target)).problems).toEqual([
+      'unsafe entry in manifest: ../../x (absolute or with "..": not read)',
+      'unsafe entry in manifest: /etc/passwd (absolute or with "..": not read)',
+    ]);
   });
 
   it('names a missing manifest and a missing journal', async () => {

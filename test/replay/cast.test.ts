@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportCommand } from '../../src/cli/export.js';
+import { writeEvidencePackage } from '../../src/evidence/package.js';
 import { captureIo } from '../helpers/io.js';
 import { recording, scratchDir } from './recordings.js';
 
@@ -94,5 +95,66 @@ describe('warroom export --cast', () => {
     const io = captureIo(scratchDir());
     expect(await exportCommand([recording('clean')], io)).toBe(3);
     expect(io.err()).toContain('--cast OUT');
+  });
+
+  it('refuses to write the cast over the journal it reads, and leaves the journal as it was', async () => {
+    const dir = scratchDir();
+    mkdirSync(join(dir, 'ex'));
+    copyFileSync(recording('clean'), join(dir, 'ex/journal.jsonl'));
+    const before = readFileSync(join(dir, 'ex/journal.jsonl'));
+    symlinkSync('journal.jsonl', join(dir, 'ex/link.jsonl'));
+    for (const out of ['ex/journal.jsonl', 'ex/../ex/journal.jsonl', 'ex/link.jsonl']) {
+      const io = captureIo(dir);
+      expect(await exportCommand(['ex/journal.jsonl', '--cast', out], io)).toBe(3);
+      expect(io.err()).toBe(`warroom export: refusing to write ${out}: it is the recording being read\n`);
+      expect(io.out()).toBe('');
+    }
+    expect(readFileSync(join(dir, 'ex/journal.jsonl'))).toEqual(before);
+  });
+
+  it('refuses to write the cast into the evidence folder it reads, or over the evidence zip', async () => {
+    const dir = scratchDir();
+    const evidence = join(dir, 'ex');
+    mkdirSync(evidence);
+    copyFileSync(recording('clean'), join(evidence, 'journal.jsonl'));
+    await writeEvidencePackage(evidence);
+    symlinkSync('ex', join(dir, 'alias'));
+    const listing = readdirSync(evidence).sort();
+    const refusals: Array<[string, string, string]> = [
+      ['ex', 'ex/new.cast', 'it is inside the evidence folder being read'],
+      ['ex', 'alias/sub/new.cast', 'it is inside the evidence folder being read'],
+      ['ex', 'ex', 'it is the recording being read'],
+      ['ex/journal.jsonl', 'ex/new.cast', 'it is inside the evidence folder being read'],
+      ['ex/DEPLOYMENT-EVIDENCE.zip', 'alias/DEPLOYMENT-EVIDENCE.zip', 'it is the recording being read'],
+    ];
+    for (const [target, out, reason] of refusals) {
+      const io = captureIo(dir);
+      expect(await exportCommand([target, '--cast', out], io)).toBe(3);
+      expect(io.err()).toBe(`warroom export: refusing to write ${out}: ${reason}\n`);
+    }
+    expect(readdirSync(evidence).sort()).toEqual(listing);
+    expect(await exportCommand(['ex/DEPLOYMENT-EVIDENCE.zip', '--cast', 'beside.cast'], captureIo(dir))).toBe(0);
+  });
+
+  it('leaves no temp file behind when the cast cannot be written', async () => {
+    const dir = scratchDir();
+    mkdirSync(join(dir, 'taken'));
+    const io = captureIo(dir);
+    expect(await exportCommand([recording('clean'), '--cast', 'taken'], io)).toBe(3);
+    expect(io.err()).toMatch(/^warroom export: cannot write taken \(E[A-Z]+\)\n$/);
+    expect(readdirSync(dir)).toEqual(['taken']);
+  });
+
+  it('says in one line that a JSONL file with no journal events in it is not a recording, even with --force', async () => {
+    const dir = scratchDir();
+    mkdirSync(join(dir, 'ex'));
+    const notEvents = '{"version":2,"width":80,"height":24}\n[0.1,"o","hello"]\n[0.2,"m","Phase 1 start"]\n';
+    writeFileSync(join(dir, 'ex/journal.jsonl'), notEvents);
+    const folder = captureIo(dir);
+    expect(await exportCommand(['ex', '--cast', 'out.cast', '--force'], folder)).toBe(3);
+    expect(folder.err()).toBe('ex: no journal events in journal.jsonl (3 lines)\n');
+    const file = captureIo(dir);
+    expect(await exportCommand(['ex/journal.jsonl', '--cast', 'out.cast', '--force'], file)).toBe(3);
+    expect(file.err()).toBe('ex/journal.jsonl: no journal events in it (3 lines)\n');
   });
 });
