@@ -7,6 +7,21 @@ export function parseDuration(text: string): number | undefined {
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
+/**
+ * The longest duration a plan may hold: 24 days (576h). Node timers hold at most 2^31-1 ms
+ * (about 24.8 days) and fire at once for anything longer, so a longer timeout or interval
+ * would silently become 1 ms.
+ */
+export const MAX_DURATION_MS = 24 * 24 * UNIT_MS.h;
+
+/** Why a plan's duration text is refused, if it is: the schema's one check for every duration key. */
+export function durationProblem(text: string): string | undefined {
+  const ms = parseDuration(text);
+  if (ms === undefined) return 'expected a duration such as 500ms, 30s, 15m or 2h';
+  if (ms > MAX_DURATION_MS) return `a duration is at most 576h (24 days): Node timers cannot wait longer; got ${text.trim()}`;
+  return undefined;
+}
+
 /** Like parseDuration, for values the schema has already checked. */
 export function durationMs(text: string | undefined, fallbackMs: number): number {
   if (text === undefined) return fallbackMs;

@@ -1,10 +1,15 @@
-import { readFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import { byPosition, describePath, type PlanError, type PlanIssue, type PlanPath } from './errors.js';
 import { planSchema, type Plan } from './schema.js';
 import { checkSemantics } from './semantics.js';
+
+/** Far above any real plan (the demo's is 5 KB), and small enough to parse in well under a second. */
+export const MAX_PLAN_BYTES = 16 * 1024 * 1024;
+const READ_CHUNK_BYTES = 256 * 1024;
 
 export interface LoadedPlan {
   plan: Plan;
@@ -29,7 +34,9 @@ export async function loadPlan(
 
   let text: string;
   try {
-    text = await readFile(absolute, 'utf8');
+    const read = await readPlanText(absolute);
+    if (typeof read !== 'string') return { errors: [at(`cannot read plan: ${read.problem}`)] };
+    text = read;
   } catch (error) {
     return { errors: [at(`cannot read plan: ${readProblem(error)}`)] };
   }
@@ -64,6 +71,48 @@ export async function loadPlan(
   const semanticIssues = await checkSemantics(parsed.data, planDir);
   if (semanticIssues.length > 0) return { errors: semanticIssues.map(locate).sort(byPosition) };
   return { plan: parsed.data, planPath: absolute, planDir, file };
+}
+
+/**
+ * The plan's text, or why it is refused. Only a regular file is read: a FIFO would block until
+ * a writer came, a device (/dev/zero) would never end. O_NONBLOCK keeps open() itself from
+ * waiting on a FIFO swapped in after the stat; fstat then decides on what was really opened.
+ */
+async function readPlanText(absolute: string): Promise<string | { problem: string }> {
+  const before = await stat(absolute);
+  if (!before.isFile()) return { problem: notRegular(before) };
+  const handle = await open(absolute, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return { problem: notRegular(info) };
+    if (info.size > MAX_PLAN_BYTES) return { problem: tooLarge(info.size) };
+    // Read on to the end rather than trusting the size: a file that grows after the fstat is capped too.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await handle.read({ buffer: Buffer.alloc(READ_CHUNK_BYTES) });
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > MAX_PLAN_BYTES) return { problem: tooLarge(total) };
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+function notRegular(info: Stats): string {
+  if (info.isDirectory()) return 'it is a directory';
+  if (info.isFIFO()) return 'not a regular file (a named pipe)';
+  if (info.isCharacterDevice()) return 'not a regular file (a character device)';
+  if (info.isBlockDevice()) return 'not a regular file (a block device)';
+  if (info.isSocket()) return 'not a regular file (a socket)';
+  return 'not a regular file';
+}
+
+function tooLarge(bytes: number): string {
+  return `too large: ${bytes} bytes, over the cap of ${MAX_PLAN_BYTES} bytes (16 MiB) for a plan`;
 }
 
 function readProblem(error: unknown): string {

@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
+import { durationProblem } from './duration.js';
 
 // One definition of release.yaml: the types below are inferred from it and
 // `warroom schema` prints it as JSON Schema.
 
 const duration = z
   .string()
-  .refine((text) => parseDuration(text) !== undefined, {
-    message: 'expected a duration such as 500ms, 30s, 15m or 2h',
+  .superRefine((text, ctx) => {
+    const problem = durationProblem(text);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
   })
-  .describe('A duration: a whole number followed by ms, s, m or h');
+  .describe('A duration: a whole number followed by ms, s, m or h, at most 576h (24 days)');
 
 const argv = z
   .array(z.string().min(1, 'an argument may not be empty'))
@@ -24,15 +25,23 @@ export const commandSchema = z
   })
   .describe('A command: `{run: argv, timeout}`');
 
+/** Step and check names become file names (logs/<name>.log): well under the 255 bytes a file name may have. */
+export const MAX_NAME_LENGTH = 100;
+
+const checkName = z
+  .string()
+  .min(1)
+  .max(MAX_NAME_LENGTH, `a check name is at most ${MAX_NAME_LENGTH} characters (it names the log file logs/<stage>-<name>.log)`);
+
 const runCheckSchema = z.strictObject({
-  name: z.string().min(1),
+  name: checkName,
   run: argv,
   timeout: duration.optional(),
   cwd: z.string().optional(),
 });
 
 const httpCheckSchema = z.strictObject({
-  name: z.string().min(1),
+  name: checkName,
   http: z.strictObject({
     url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
     expectStatus: z.number().int().min(100).max(599).default(200),
@@ -151,7 +160,8 @@ const artifactSchema = z.strictObject({
 const deployStepSchema = z.strictObject({
   name: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a step name uses letters, digits, _ . and - (it names the log file)'),
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a step name uses letters, digits, _ . and - (it names the log file)')
+    .max(MAX_NAME_LENGTH, `a step name is at most ${MAX_NAME_LENGTH} characters (it names the log file logs/<name>.log)`),
   run: argv,
   timeout: duration.optional(),
   cwd: z.string().optional(),

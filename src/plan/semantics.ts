@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { patternError } from '../safety/mask.js';
 import { parseDuration } from './duration.js';
 import { describePath, type PlanIssue, type PlanPath } from './errors.js';
+import { checkLogPath, commandLogPath, logSlug, OWN_COMMAND_LOGS, type CheckLogStage } from './log-names.js';
 import type { Check, Plan } from './schema.js';
 import { PLACEHOLDER_NAMES, unknownPlaceholders } from './substitute.js';
 
@@ -39,6 +41,7 @@ export async function checkSemantics(plan: Plan, planDir: string): Promise<PlanI
   return [
     ...roleIssues(plan),
     ...deployIssues(plan),
+    ...logIssues(plan),
     ...healthIssues(plan),
     ...windowIssues(plan),
     ...artifactIssues(plan),
@@ -70,23 +73,59 @@ function roleIssues(plan: Plan): PlanIssue[] {
 
 function deployIssues(plan: Plan): PlanIssue[] {
   const issues: PlanIssue[] = [];
-  const firstIndex = new Map<string, number>();
   const metricNames = plan.health.metrics.map((metric) => metric.name);
   plan.deploy.steps.forEach((step, i) => {
-    const earlier = firstIndex.get(step.name);
-    if (earlier === undefined) firstIndex.set(step.name, i);
-    else {
-      issues.push({
-        path: ['deploy', 'steps', i, 'name'],
-        message: `duplicate step name "${step.name}": deploy.steps[${earlier}] has it already (a step name names its log file)`,
-      });
-    }
     (step.analysis ?? []).forEach((name, j) => {
       if (metricNames.includes(name)) return;
       const known = metricNames.length > 0 ? `health.metrics has ${metricNames.join(', ')}` : 'health.metrics lists none';
       issues.push({ path: ['deploy', 'steps', i, 'analysis', j], message: `unknown metric "${name}" in analysis: ${known}` });
     });
   });
+  return issues;
+}
+
+/**
+ * Each step and check writes logs/<name>.log (checks with their stage in front), and warroom
+ * writes the logs of its own commands: two writers of one file would interleave in the evidence.
+ * The log name is lower case with punctuation folded, so `Canary` and `canary` collide.
+ */
+function logIssues(plan: Plan): PlanIssue[] {
+  type Writer = { path: PlanPath; name: string; kind: 'step' | 'check' };
+  const writers = new Map<string, Writer | { ownKey: string }>();
+  for (const own of OWN_COMMAND_LOGS) writers.set(commandLogPath(own.name), { ownKey: own.key });
+  const entries: (Writer & { log: string })[] = [];
+  const addChecks = (stage: CheckLogStage, at: PlanPath, checks: Check[]): void =>
+    checks.forEach((check, i) => entries.push({ path: [...at, i], name: check.name, kind: 'check', log: checkLogPath(stage, check.name) }));
+  addChecks('prerequisite', ['prerequisites', 'checks'], plan.prerequisites.checks);
+  addChecks('staging', ['staging', 'checks'], plan.staging.checks);
+  plan.deploy.steps.forEach((step, i) =>
+    entries.push({ path: ['deploy', 'steps', i], name: step.name, kind: 'step', log: commandLogPath(step.name) }),
+  );
+  addChecks('smoke', ['checks'], plan.checks);
+  addChecks('rollback', ['rollback', 'checks'], plan.rollback.checks);
+
+  const issues: PlanIssue[] = [];
+  for (const entry of entries) {
+    const earlier = writers.get(entry.log);
+    if (earlier === undefined) {
+      writers.set(entry.log, entry);
+      continue;
+    }
+    const why = `(a ${entry.kind} name names its log file)`;
+    let message: string;
+    if ('ownKey' in earlier) {
+      message = `${entry.kind} name "${entry.name}" would write ${entry.log}, which warroom writes for ${earlier.ownKey} ${why}`;
+    } else if (earlier.name === entry.name && earlier.kind === entry.kind) {
+      message = `duplicate ${entry.kind} name "${entry.name}": ${describePath(earlier.path)} has it already ${why}`;
+    } else {
+      const rule =
+        logSlug(earlier.name) === logSlug(entry.name)
+          ? `names must differ in more than case and punctuation ${why}`
+          : 'rename one (a check writes logs/<stage>-<name>.log, a step logs/<name>.log)';
+      message = `${entry.kind} name "${entry.name}" would write ${entry.log}, as ${describePath(earlier.path)} "${earlier.name}" does: ${rule}`;
+    }
+    issues.push({ path: [...entry.path, 'name'], message });
+  }
   return issues;
 }
 
@@ -129,7 +168,9 @@ function secretIssues(plan: Plan): PlanIssue[] {
     try {
       // A pattern that matches empty text would mask nothing and can loop a masker.
       if (new RegExp(pattern).test('')) return [{ path: at, message: `secret pattern /${pattern}/ matches empty text` }];
-      return [];
+      // Compiles, but may backtrack exponentially: patternError names the group and how to rewrite it.
+      const error = patternError(pattern);
+      return error === undefined ? [] : [{ path: at, message: error }];
     } catch (error) {
       return [{ path: at, message: `secret pattern is not a valid JavaScript regex: ${(error as Error).message}` }];
     }

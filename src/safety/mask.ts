@@ -318,14 +318,78 @@ function valueForms(value: string): string[] {
   return forms;
 }
 
-/** The reason a `secrets.patterns` entry is not a valid regular expression, if it is not. */
+/**
+ * The reason a `secrets.patterns` entry cannot be used, if it cannot: it is not a valid regular
+ * expression, or it nests quantifiers, which can backtrack for minutes on one line of output
+ * (`(a+)+$` against `aaaa…a!`) while every output path waits on the masker.
+ */
 export function patternError(pattern: string): string | undefined {
   try {
     new RegExp(pattern, 'g');
-    return undefined;
   } catch (error) {
     return `invalid secrets pattern /${pattern}/: ${(error as Error).message}`;
   }
+  const nested = nestedQuantifier(pattern);
+  if (nested === undefined) return undefined;
+  return (
+    `secrets pattern /${pattern}/ may take exponential time on some output: ${nested} repeats a group that holds ` +
+    'a quantifier or an alternation of its own; rewrite it with one level of repetition, ' +
+    'e.g. (a+)+ as a+, (\\w+\\s?)* as [\\w\\s]*, (a|aa)+ as a+'
+  );
+}
+
+/**
+ * The first group repeated by a quantifier (`*`, `+`, `{n,}`, `{n,m}` with m > 1) that holds a
+ * quantifier of varying count or an `|` inside it, as written: `(a+)+`. Conservative by design:
+ * a small scan over groups, escapes and classes, not an analysis of what the branches can match.
+ */
+function nestedQuantifier(pattern: string): string | undefined {
+  const quantifierAt = /(?:[*+?]|\{(\d+)(?:(,)(\d*))?\})\??/y;
+  const groupHeaderAt = /\?(?:<(?![=!])[^>]*>|<[=!]|[:=!]|[a-z-]*:)/y;
+  // `+` repeats and varies; `{3}` repeats but matches one way only; `?` varies but never repeats.
+  const countOf = (quantifier: RegExpExecArray): { repeats: boolean; varies: boolean } => {
+    const symbol = quantifier[0][0];
+    if (symbol === '*' || symbol === '+') return { repeats: true, varies: true };
+    if (symbol === '?') return { repeats: false, varies: true };
+    const min = Number(quantifier[1]);
+    const max = quantifier[2] === undefined ? min : quantifier[3] === '' ? Infinity : Number(quantifier[3]);
+    return { repeats: max > 1, varies: max !== min };
+  };
+  // One frame per open group: where it starts, and whether its text can split in more than one way.
+  const groups: { start: number; ambiguous: boolean }[] = [{ start: 0, ambiguous: false }];
+  let i = 0;
+  while (i < pattern.length) {
+    const char = pattern[i];
+    let closed: { start: number; ambiguous: boolean } | undefined;
+    if (char === '\\') i += 2;
+    else if (char === '[') {
+      // A class is one atom; in a JavaScript regex it ends at the first unescaped `]`.
+      i++;
+      while (i < pattern.length && pattern[i] !== ']') i += pattern[i] === '\\' ? 2 : 1;
+      i++;
+    } else if (char === '(') {
+      groups.push({ start: i, ambiguous: false });
+      i++;
+      // The `?` of `(?:`, `(?=`, `(?<name>` opens a group; it quantifies nothing.
+      groupHeaderAt.lastIndex = i;
+      if (pattern[i] === '?') i += groupHeaderAt.exec(pattern)?.[0].length ?? 1;
+      continue;
+    } else if (char === ')') {
+      if (groups.length > 1) closed = groups.pop();
+      i++;
+    } else if (char === '|') {
+      groups[groups.length - 1]!.ambiguous = true;
+      i++;
+      continue;
+    } else i++;
+    quantifierAt.lastIndex = i;
+    const quantifier = quantifierAt.exec(pattern);
+    const count = quantifier ? countOf(quantifier) : undefined;
+    if (closed?.ambiguous && count?.repeats) return pattern.slice(closed.start, i) + quantifier![0];
+    if (closed?.ambiguous || count?.varies) groups[groups.length - 1]!.ambiguous = true;
+    if (quantifier) i += quantifier[0].length;
+  }
+  return undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import { fromCallback, fromPromise } from 'xstate';
 import type { ChecksInput, ChecksOutput, CommandInput } from '../../machines/actors.js';
 import type { ReadinessItem, SessionEvent } from '../../machines/types.js';
 import { durationMs } from '../plan/duration.js';
+import { commandLogPath, logSlug } from '../plan/log-names.js';
 import type { Check, Metric, Plan } from '../plan/schema.js';
 import { runCheck } from '../probes/checks.js';
 import { sampleMetric } from '../probes/metrics.js';
@@ -33,7 +34,6 @@ export interface ActorDeps {
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'step';
 
 /** A step's output on its way to the evidence. Output that cannot be written (a full disk) stops the step: it must not run on unrecorded. */
 interface StepOutput {
@@ -74,7 +74,7 @@ async function withLog<T>(deps: ActorDeps, step: string, logPath: string, work: 
 const stopOn = (signal: AbortSignal | undefined, lost: AbortSignal) => (signal ? AbortSignal.any([signal, lost]) : lost);
 
 export function execute(deps: ActorDeps, input: CommandInput, signal?: AbortSignal): Promise<CommandRecord> {
-  const logPath = `logs/${slug(input.name)}.log`;
+  const logPath = commandLogPath(input.name);
   const cwd = resolve(deps.planDir, input.command.cwd ?? '.');
   deps.checkpoint();
   deps.recorder.event('command.start', { name: input.name, kind: input.kind, argv: input.command.run, cwd, log: logPath }, true);
@@ -108,7 +108,7 @@ async function runStageChecks(deps: ActorDeps, input: ChecksInput, signal?: Abor
 }
 
 async function runOneCheck(deps: ActorDeps, stage: string, check: Check, signal?: AbortSignal) {
-  const step = `${stage}-${slug(check.name)}`;
+  const step = `${stage}-${logSlug(check.name)}`;
   const logPath = `logs/${step}.log`;
   deps.recorder.event('check.start', { stage, name: check.name });
   const result = await withLog(deps, step, logPath, async ({ onLines, lost, failure }) => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateCommand } from '../../src/cli/validate.js';
@@ -34,5 +35,22 @@ describe('warroom validate', () => {
     const io = captureIo(await planFolder());
     expect(await validateCommand(['prod.yaml'], io)).toBe(3);
     expect(io.err()).toBe('prod.yaml:1:1 cannot read plan: no such file\n');
+  });
+
+  it('exits 3 at once when the plan is a named pipe, not waiting for a writer', async () => {
+    const dir = await planFolder();
+    execFileSync('mkfifo', [path.join(dir, 'pipe.yaml')]);
+    const io = captureIo(dir);
+    expect(await validateCommand(['pipe.yaml'], io)).toBe(3);
+    expect(io.err()).toBe('pipe.yaml:1:1 cannot read plan: not a regular file (a named pipe)\n');
+  }, 2_000);
+
+  it('exits 3 for a deploy step that would write the dry run\'s log', async () => {
+    const dir = await planFolder(planWith('- name: canary', '- name: Dry-Run'));
+    const io = captureIo(dir);
+    expect(await validateCommand(['release.yaml'], io)).toBe(3);
+    expect(io.err()).toBe(
+      'release.yaml:17:13 step name "Dry-Run" would write logs/dry-run.log, which warroom writes for dryRun (a step name names its log file)\n',
+    );
   });
 });

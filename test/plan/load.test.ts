@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +36,58 @@ describe('loadPlan', () => {
     const dir = await tempDir();
     const result = (await loadPlan(dir)) as { errors: PlanError[] };
     expect(result.errors.map(formatPlanError)).toEqual([`${dir}:1:1 cannot read plan: it is a directory`]);
+  });
+
+  it('refuses a named pipe as the plan without waiting for a writer', async () => {
+    const dir = await tempDir();
+    execFileSync('mkfifo', [path.join(dir, 'release.yaml')]);
+    expect(await loadPlan('release.yaml', { cwd: dir })).toEqual({
+      errors: [{ file: 'release.yaml', line: 1, col: 1, message: 'cannot read plan: not a regular file (a named pipe)' }],
+    });
+  }, 2_000);
+
+  it('refuses a device such as /dev/zero as the plan without reading it', async () => {
+    expect(await loadPlan('/dev/zero')).toEqual({
+      errors: [{ file: '/dev/zero', line: 1, col: 1, message: 'cannot read plan: not a regular file (a character device)' }],
+    });
+  }, 2_000);
+
+  it('refuses a plan over the 16 MiB cap without parsing it', async () => {
+    const dir = await tempDir();
+    // Sparse: the size is what matters, and it costs no disk.
+    await writeFile(path.join(dir, 'release.yaml'), VALID_PLAN);
+    await truncate(path.join(dir, 'release.yaml'), 16 * 1024 * 1024 + 1);
+    expect(await loadPlan('release.yaml', { cwd: dir })).toEqual({
+      errors: [{
+        file: 'release.yaml',
+        line: 1,
+        col: 1,
+        message: 'cannot read plan: too large: 16777217 bytes, over the cap of 16777216 bytes (16 MiB) for a plan',
+      }],
+    });
+  }, 2_000);
+
+  it('refuses a duration longer than 24 days at its value, whatever the key', async () => {
+    let text = planWith('soak: 1m', 'soak: 1m\n  interval: 600h');
+    text = planWith('run: ["true"]', 'http: {url: "http://127.0.0.1:9/", timeout: 99999999999h}', text);
+    expect(await problems(text)).toEqual([
+      'release.yaml:23:49 checks[0].http.timeout: a duration is at most 576h (24 days): Node timers cannot wait longer; got 99999999999h',
+      'release.yaml:26:13 health.interval: a duration is at most 576h (24 days): Node timers cannot wait longer; got 600h',
+    ]);
+  });
+
+  it('accepts a duration of exactly 24 days', async () => {
+    const dir = await planFolder(planWith('soak: 1m', 'soak: 576h\n  interval: 2073600000ms'));
+    expect('plan' in (await loadPlan('release.yaml', { cwd: dir }))).toBe(true);
+  });
+
+  it('refuses a step name or a check name longer than 100 characters, as each names a log file', async () => {
+    let text = planWith('- name: canary', `- name: ${'c'.repeat(101)}`);
+    text = planWith('- name: smoke', `- name: ${'s'.repeat(300)}`, text);
+    expect(await problems(text)).toEqual([
+      'release.yaml:17:13 deploy.steps[0].name: a step name is at most 100 characters (it names the log file logs/<name>.log)',
+      'release.yaml:22:11 checks[0].name: a check name is at most 100 characters (it names the log file logs/<stage>-<name>.log)',
+    ]);
   });
 
   it('reports a plan that is not YAML at the broken line', async () => {

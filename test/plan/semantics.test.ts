@@ -38,6 +38,40 @@ describe('checks beyond the schema', () => {
     ]);
   });
 
+  it('reports step names that differ only in case at the second one, as they would share a log', async () => {
+    const text = planWith('rollback:', '    - name: Canary\n      run: [./scripts/deploy.sh]\nrollback:');
+    expect(await problems(text)).toEqual([
+      'release.yaml:19:13 step name "Canary" would write logs/canary.log, as deploy.steps[0] "canary" does: names must differ in more than case and punctuation (a step name names its log file)',
+    ]);
+  });
+
+  it('reports a step named after a log warroom writes for its own commands', async () => {
+    const text = planWith('rollback:', '    - name: dry-run\n      run: [./scripts/deploy.sh]\n    - name: Rollback\n      run: [./scripts/deploy.sh]\nrollback:');
+    expect(await problems(text)).toEqual([
+      'release.yaml:19:13 step name "dry-run" would write logs/dry-run.log, which warroom writes for dryRun (a step name names its log file)',
+      'release.yaml:21:13 step name "Rollback" would write logs/rollback.log, which warroom writes for rollback (a step name names its log file)',
+    ]);
+  });
+
+  it('reports a step and a check that would write the same log', async () => {
+    const text = planWith('- name: canary', '- name: smoke-smoke');
+    expect(await problems(text)).toEqual([
+      'release.yaml:22:11 check name "smoke" would write logs/smoke-smoke.log, as deploy.steps[0] "smoke-smoke" does: rename one (a check writes logs/<stage>-<name>.log, a step logs/<name>.log)',
+    ]);
+  });
+
+  it('reports two checks of one stage whose names make the same log name', async () => {
+    const text = planWith('    run: ["true"]\n', '    run: ["true"]\n  - name: "Smoke!"\n    run: ["true"]\n');
+    expect(await problems(text)).toEqual([
+      'release.yaml:24:11 check name "Smoke!" would write logs/smoke-smoke.log, as checks[0] "smoke" does: names must differ in more than case and punctuation (a check name names its log file)',
+    ]);
+  });
+
+  it('lets checks of different stages share a name, as their logs differ', async () => {
+    const text = planWith('deploy:', 'staging:\n  checks: [{name: smoke, run: ["true"]}]\ndeploy:');
+    expect(await problems(text)).toEqual([]);
+  });
+
   it('reports an analysis that names no health metric', async () => {
     const text = planWith('run: [./scripts/deploy.sh, "${TAG}"]', 'run: [./scripts/deploy.sh, "${TAG}"]\n      analysis: [cpu, errors]');
     expect(await problems(text)).toEqual(['release.yaml:19:23 unknown metric "errors" in analysis: health.metrics has cpu']);
@@ -71,6 +105,14 @@ describe('checks beyond the schema', () => {
       'release.yaml:29:14 secret pattern is not a valid JavaScript regex: Invalid regular expression: /tok_[a-z/: Unterminated character class',
       'release.yaml:29:26 secret pattern /x*/ matches empty text',
     ]);
+  });
+
+  it('reports a secret pattern that may backtrack exponentially, with how to rewrite it', async () => {
+    const text = `${VALID_PLAN}secrets:\n  patterns: ['(a+)+$', 'ckt_[A-Za-z0-9]{16,}']\n`;
+    const lines = await problems(text);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^release\.yaml:29:14 secrets pattern \/\(a\+\)\+\$\/ may take exponential time on some output: /);
+    expect(lines[0]).toContain('rewrite');
   });
 
   it('reports a cwd that does not exist in the plan folder', async () => {

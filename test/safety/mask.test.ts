@@ -49,6 +49,24 @@ describe('createMasker: plan values and patterns', () => {
     expect(patternError('corp-[0-9]+')).toBeUndefined();
   });
 
+  it('refuses patterns with a nested quantifier, saying why and how to rewrite them', () => {
+    for (const pattern of ['(a+)+$', '(a*)*', '(a|aa)+', '(\\w+\\s?)*', '(.*a){20}', '((ab)+c)*', '(?<id>a+)+', '(a?b?)+']) {
+      const error = patternError(pattern);
+      expect(error, pattern).toMatch(/may take exponential time on some output/);
+      expect(error, pattern).toMatch(/rewrite/);
+      expect(() => createMasker({ values: [], patterns: [pattern] }), pattern).toThrow(/exponential/);
+    }
+  });
+
+  it('accepts quantifiers that do not nest, escaped and in classes included', () => {
+    const patterns = [
+      'ckt_[A-Za-z0-9]{16,}', 'corp-[0-9]{6}', '^ckt_[a-z]{4,}$', 'stage\\s+key[0-9]+', '(?<![a-z])tok[0-9]{3}',
+      'end[0-9]+(?!\\s)', 'zz[^q]*yy', '(?:ckt|ckx)_[a-z]+', '(?:-[a-z]+)?', '\\(a+\\)+', '[(a+)]+', '(ab)+',
+      '(?:[A-F0-9]{4}-){3}[A-F0-9]{4}', 'a(?=b+)', 'pay_live_[A-Za-z0-9]{16,}',
+    ];
+    for (const pattern of patterns) expect(patternError(pattern), pattern).toBeUndefined();
+  });
+
   it('never lets a planted value through (property)', () => {
     fc.assert(
       fc.property(secretValue, fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (secret, before, after) => {
