@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readlink, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT } from './exit-codes.js';
 import { writeLine, type CliIo } from './io.js';
@@ -23,6 +23,13 @@ export async function initCommand(args: string[], io: CliIo): Promise<number> {
   const plan = files.find((file) => file.path === 'release.yaml');
   if (!plan) throw new Error('the init template has no release.yaml');
 
+  for (const file of files) {
+    const broken = await brokenLink(dir, file.path);
+    if (broken !== undefined) {
+      writeLine(io.stderr, `cannot initialise ${shown('')}: ${path.relative(io.cwd, broken.at) || '.'} is a symbolic link to nothing (${broken.target}); remove it or create its target`);
+      return EXIT.badInput;
+    }
+  }
   if ((await exists(dir)) && !(await stat(dir)).isDirectory()) {
     writeLine(io.stderr, `cannot initialise ${shown('')}: it is a file, not a folder`);
     return EXIT.badInput;
@@ -62,6 +69,21 @@ const WRITE_PROBLEMS: Record<string, string> = {
   EROFS: 'read-only file system',
   ENOSPC: 'no space left on the device',
 };
+
+/**
+ * A symbolic link that points nowhere, on the way from DIR to `file`: init follows no link to
+ * create what is missing, so it refuses before writing anything rather than fail half-way.
+ */
+async function brokenLink(dir: string, file: string): Promise<{ at: string; target: string } | undefined> {
+  const parts = file.split('/');
+  for (let depth = 0; depth <= parts.length; depth++) {
+    const at = path.join(dir, ...parts.slice(0, depth));
+    const entry = await lstat(at).catch(() => undefined);
+    if (entry === undefined) return undefined;
+    if (entry.isSymbolicLink() && (await stat(at).catch(() => undefined)) === undefined) return { at, target: await readlink(at) };
+  }
+  return undefined;
+}
 
 async function exists(target: string): Promise<boolean> {
   try {

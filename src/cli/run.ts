@@ -1,5 +1,6 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDir } from '../evidence/writer.js';
 import type { ApprovalEntry } from '../plan/approvals-file.js';
@@ -61,12 +62,12 @@ export async function executeRelease(request: RunRequest, io: CliIo): Promise<nu
   if (answers === undefined) return EXIT.badInput;
   const evidenceDir = resolve(io.cwd, request.evidenceDir ?? '.artifacts/deployment');
   const stateDir = resolve(io.cwd, request.stateDir ?? resolve(loaded.planDir, '.warroom'));
-  try {
-    ensureDir(evidenceDir);
-    ensureDir(stateDir);
-  } catch (error) {
-    writeLine(io.stderr, `warroom: cannot create ${(error as NodeJS.ErrnoException).path ?? dirname(evidenceDir)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    return EXIT.badInput;
+  for (const [folder, dir, given] of [['evidence', evidenceDir, request.evidenceDir], ['state', stateDir, request.stateDir]] as const) {
+    const problem = writableFolderProblem(dir);
+    if (problem !== undefined) {
+      writeLine(io.stderr, `warroom: cannot write the ${folder} folder ${given ?? dir}: ${problem}`);
+      return EXIT.badInput;
+    }
   }
   const lock = lockPlan(stateDir, loaded.planPath);
   if ('heldBy' in lock) {
@@ -91,6 +92,31 @@ export async function executeRelease(request: RunRequest, io: CliIo): Promise<nu
     );
   } finally {
     lock.release();
+  }
+}
+
+const FOLDER_PROBLEMS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a file is in the way',
+  EEXIST: 'it is a file, not a folder',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+};
+
+/**
+ * Creates the folder if needed and checks that this process may write in it: found now,
+ * it is bad input; found at the journal's first line, it would be a crash mid-session.
+ */
+export function writableFolderProblem(dir: string): string | undefined {
+  try {
+    if (existsSync(dir) && !statSync(dir).isDirectory()) return FOLDER_PROBLEMS.EEXIST;
+    ensureDir(dir);
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return (code !== undefined ? FOLDER_PROBLEMS[code] : undefined) ?? code ?? (error as Error).message;
   }
 }
 

@@ -40,6 +40,9 @@ export async function loadApprovalsFile(
   const locate = (offset: number, message: string): PlanError => ({ file, ...linePos(text, offset), message });
 
   const scanned = scanJson(text);
+  if ('tooDeepAt' in scanned) {
+    return { errors: [locate(scanned.tooDeepAt, `nested deeper than ${MAX_DEPTH} levels: an approvals file is a JSON list of {for, role, name, user, decision, at, reason?}`)] };
+  }
   let input: unknown;
   try {
     input = JSON.parse(text);
@@ -125,7 +128,10 @@ function cleanJsonMessage(message: string): string {
   return message.replace(/, ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '');
 }
 
-export type JsonScan = { values: Map<string, number>; keys: Map<string, number> } | { errorAt: number };
+export type JsonScan = { values: Map<string, number>; keys: Map<string, number> } | { errorAt: number } | { tooDeepAt: number };
+
+/** Far beyond any approvals file (a list of flat objects), far below what the scanner's recursion can bear. */
+export const MAX_DEPTH = 64;
 
 /**
  * A strict RFC 8259 scanner that records where each value and key starts: JSON.parse gives
@@ -168,6 +174,7 @@ export function scanJson(text: string): JsonScan {
     values.set(JSON.stringify(at), i);
     const char = text[i];
     if (char === '{' || char === '[') {
+      if (at.length >= MAX_DEPTH) throw new JsonTooDeepAt(i);
       const close = char === '{' ? '}' : ']';
       i++;
       whitespace();
@@ -200,6 +207,7 @@ export function scanJson(text: string): JsonScan {
     return { values, keys };
   } catch (error) {
     if (error instanceof JsonSyntaxAt) return { errorAt: error.offset };
+    if (error instanceof JsonTooDeepAt) return { tooDeepAt: error.offset };
     throw error;
   }
 }
@@ -207,5 +215,11 @@ export function scanJson(text: string): JsonScan {
 class JsonSyntaxAt extends Error {
   constructor(readonly offset: number) {
     super(`JSON syntax error at ${offset}`);
+  }
+}
+
+class JsonTooDeepAt extends Error {
+  constructor(readonly offset: number) {
+    super(`JSON nested too deeply at ${offset}`);
   }
 }

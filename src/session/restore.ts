@@ -1,9 +1,11 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
 import { resumePoint, type PersistedRelease, type ResumePoint } from '../../machines/resume.js';
 import type { SessionEvent } from '../../machines/types.js';
 import { JOURNAL } from '../evidence/files.js';
 import { dropTornTail, readJournal, type JournalEntry } from '../journal/journal.js';
+import { issueText } from '../journal/session-start.js';
 import type { MetricSample } from '../probes/types.js';
 
 // Finding and loading a stopped session for `warroom resume`. The journal is
@@ -11,16 +13,18 @@ import type { MetricSample } from '../probes/types.js';
 // `seq`, and whatever was journaled after that line is heard again.
 
 /** session.json in the session's state folder. */
-export interface SessionRecord {
-  sessionId: string;
-  planPath: string;
-  planDir: string;
-  planFile: string;
-  evidenceDir: string;
-  pid: number;
+const sessionRecordSchema = z.object({
+  sessionId: z.string().min(1),
+  planPath: z.string().min(1),
+  planDir: z.string().min(1).optional(),
+  planFile: z.string().min(1).optional(),
+  evidenceDir: z.string().min(1),
+  pid: z.number().int().positive(),
   /** The socket others attach to (absent in sessions started before attach existed). */
-  socket?: string;
-}
+  socket: z.string().optional(),
+});
+
+export type SessionRecord = z.infer<typeof sessionRecordSchema>;
 
 export interface Restored {
   sessionId: string;
@@ -42,14 +46,30 @@ export function resumeCommandFor(sessionDir: string): string {
   return `warroom resume ${quote(sessionDir)}`;
 }
 
-function readJson<T>(path: string, what: string): T {
+/** A state file read back and checked against `schema`: a damaged one is a ResumeError naming the file. */
+function readJson<T>(path: string, what: string, schema: z.ZodType): T {
+  let content: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
+    content = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ResumeError(`${path}: ${code === 'ENOENT' ? `no ${what}` : `unreadable ${what} (${code ?? (error as Error).message})`}`);
   }
+  const checked = schema.safeParse(content);
+  if (!checked.success) throw new ResumeError(`${path}: not a ${what} (${issueText(checked.error)})`);
+  return content as T;
 }
+
+/** The parts of snapshot.json that resuming reads; the rest is XState's own. */
+const snapshotFileSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  snapshot: z.looseObject({
+    status: z.string(),
+    value: z.union([z.string(), z.record(z.string(), z.unknown())]),
+    context: z.looseObject({ plan: z.looseObject({}) }),
+    children: z.record(z.string(), z.unknown()),
+  }),
+});
 
 interface SnapshotFile {
   seq: number;
@@ -110,7 +130,7 @@ export function findSessionDir(session: string | undefined, stateDir: string, cw
 export function findLiveSession(session: string | undefined, stateDir: string, cwd: string): SessionRecord {
   const dirs = session !== undefined ? [findSessionDir(session, stateDir, cwd)] : sessionFolders(stateDir, 'session.json');
   const live = dirs
-    .map((dir) => readJson<SessionRecord>(join(dir, 'session.json'), 'session record'))
+    .map((dir) => readJson<SessionRecord>(join(dir, 'session.json'), 'session record', sessionRecordSchema))
     .filter((record) => isAlive(record.pid) && record.socket !== undefined);
   if (live.length === 0) throw new ResumeError(session !== undefined ? `session ${session} is not running (resume it instead)` : `no live session in ${stateDir}`);
   return live[0]!;
@@ -118,11 +138,11 @@ export function findLiveSession(session: string | undefined, stateDir: string, c
 
 /** Loads a stopped session; every reason it cannot continue is a ResumeError. */
 export function loadSession(sessionDir: string): { record: SessionRecord; restored: Restored } {
-  const record = readJson<SessionRecord>(join(sessionDir, 'session.json'), 'session record');
+  const record = readJson<SessionRecord>(join(sessionDir, 'session.json'), 'session record', sessionRecordSchema);
   if (record.pid !== process.pid && isAlive(record.pid)) {
     throw new ResumeError(`session ${record.sessionId} is still running (pid ${record.pid}); it cannot be resumed twice`);
   }
-  const file = readJson<SnapshotFile>(join(sessionDir, 'snapshot.json'), 'snapshot');
+  const file = readJson<SnapshotFile>(join(sessionDir, 'snapshot.json'), 'snapshot', snapshotFileSchema);
   let point: ResumePoint;
   try {
     point = resumePoint(file.snapshot);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access, constants, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, constants, lstat, mkdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -90,5 +90,25 @@ describe('warroom init', () => {
     expect(io.err()).toBe('cannot initialise taken: it is a file, not a folder\n');
     expect(await initCommand(['taken/inside'], io)).toBe(3);
     expect(io.err()).toMatch(/\ncannot initialise taken\/inside: taken\/inside\/\S+: a file is in the way\n$/);
+  });
+
+  it('refuses a script that is a symbolic link to nothing, and creates nothing through it', async () => {
+    const io = captureIo(await tempDir());
+    await mkdir(path.join(io.cwd, 'scripts'));
+    await symlink('../elsewhere/deploy.sh', path.join(io.cwd, 'scripts/deploy.sh'));
+    expect(await initCommand([], io)).toBe(3);
+    expect(io.err()).toBe('cannot initialise .: scripts/deploy.sh is a symbolic link to nothing (../elsewhere/deploy.sh); remove it or create its target\n');
+    expect(io.out()).toBe('');
+    expect(await readlink(path.join(io.cwd, 'scripts/deploy.sh'))).toBe('../elsewhere/deploy.sh');
+    await expect(lstat(path.join(io.cwd, 'elsewhere'))).rejects.toThrow();
+    await expect(lstat(path.join(io.cwd, 'release.yaml'))).rejects.toThrow();
+  });
+
+  it('refuses a scripts folder that is a symbolic link to nothing', async () => {
+    const io = captureIo(await tempDir());
+    await symlink('missing', path.join(io.cwd, 'scripts'));
+    expect(await initCommand([], io)).toBe(3);
+    expect(io.err()).toBe('cannot initialise .: scripts is a symbolic link to nothing (missing); remove it or create its target\n');
+    await expect(lstat(path.join(io.cwd, 'missing'))).rejects.toThrow();
   });
 });

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { demoCopy } from '../e2e/demo.js';
 import { captureIo } from '../helpers/io.js';
+import { warroomFromSource } from './source-cli.js';
 
 // Bad input to `warroom run`: one located line per problem, exit 3, nothing run.
 
@@ -48,6 +49,53 @@ describe('warroom run with bad input', () => {
     const result = await run(['release.yaml', '--headless', '--approvals', 'bad.json'], dir);
     expect(result.code).toBe(3);
     expect(result.err).toMatch(/^bad\.json:\d+:\d+ .*cto/);
+  });
+
+  it('reports an approvals file nested too deeply for anyone to have meant it, with its position', async () => {
+    const dir = demoCopy();
+    writeFileSync(join(dir, 'deep.json'), `${'['.repeat(200_000)}${']'.repeat(200_000)}\n`);
+    const result = await run(['release.yaml', '--headless', '--approvals', 'deep.json'], dir);
+    expect(result.code).toBe(3);
+    expect(result.err).toMatch(/^deep\.json:1:\d+ [^\n]*nested deeper than \d+ levels[^\n]*\n$/);
+    expect(result.out).toBe('');
+  });
+
+  it('refuses an evidence folder that is a file, saying so', async () => {
+    const dir = demoCopy();
+    writeFileSync(join(dir, 'evidence'), '');
+    const result = await run(['release.yaml', '--headless', '--evidence', 'evidence'], dir);
+    expect(result.code).toBe(3);
+    expect(result.err).toBe('warroom: cannot write the evidence folder evidence: it is a file, not a folder\n');
+  });
+
+  it('refuses a state folder that is a file, or lies under one, saying so', async () => {
+    const dir = demoCopy();
+    writeFileSync(join(dir, 'state'), '');
+    const file = await run(['release.yaml', '--headless', '--state', 'state'], dir);
+    expect(file.code).toBe(3);
+    expect(file.err).toBe('warroom: cannot write the state folder state: it is a file, not a folder\n');
+    const under = await run(['release.yaml', '--headless', '--state', 'state/inside'], dir);
+    expect(under.code).toBe(3);
+    expect(under.err).toBe('warroom: cannot write the state folder state/inside: a file is in the way\n');
+  });
+
+  // Root writes anywhere: only another user meets a folder it may not write.
+  it.skipIf(process.getuid?.() !== 0 || !existsSync('/usr/sbin/runuser'))('refuses evidence and state folders it may not write before anything runs', async () => {
+    const dir = demoCopy();
+    chmodSync(dirname(dir), 0o755);
+    const open = join(dir, 'open');
+    const closed = join(dir, 'closed');
+    mkdirSync(open, { mode: 0o777 });
+    mkdirSync(closed, { mode: 0o555 });
+    chmodSync(open, 0o777);
+    const evidence = await warroomFromSource(['run', 'release.yaml', '--headless', '--evidence', 'closed', '--state', 'open'], { cwd: dir, user: 'nobody' });
+    expect(evidence.stderr).toBe('warroom: cannot write the evidence folder closed: permission denied\n');
+    expect(evidence.code).toBe(3);
+    const state = await warroomFromSource(['run', 'release.yaml', '--headless', '--evidence', 'open', '--state', 'closed'], { cwd: dir, user: 'nobody' });
+    expect(state.stderr).toBe('warroom: cannot write the state folder closed: permission denied\n');
+    expect(state.code).toBe(3);
+    expect(readdirSync(open)).toEqual([]);
+    expect(evidence.stdout + state.stdout).toBe('');
   });
 
   it('refuses an unknown option', async () => {
