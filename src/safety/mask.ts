@@ -4,6 +4,7 @@
 // state is whether the lines going by are the body of a private key block.
 
 import { LineScreen, URL_KEY } from './screen.js';
+import { mapStrings } from './strings.js';
 
 export interface MaskOptions {
   /** Literal secret values (the plan's `secrets.env` values). */
@@ -544,6 +545,24 @@ function patternScreen(pattern: string): (block: string) => number[] {
     return offsets;
   };
 }
+
+/**
+ * An argv as it may be recorded or shown: each argument masked by `text`, and an
+ * argument that only reads as a secret beside the one before it (`--password` `hunter2`,
+ * two arguments) masked as the pair reads.
+ */
+export function maskArgs(args: readonly string[], text: (text: string) => string): string[] {
+  const masked = args.map(text);
+  for (let i = 0; i + 1 < args.length; i += 1) {
+    const pair = text(`${masked[i]!} ${masked[i + 1]!}`);
+    const head = `${masked[i]!} `;
+    if (pair.startsWith(head)) masked[i + 1] = pair.slice(head.length);
+  }
+  return masked;
+}
+
+/** Every string of a JSON value (a journal event, a JSON artifact) through `text`, each argv as maskArgs reads it. */
+export const maskValue = <T>(value: T, text: (text: string) => string): T => mapStrings(value, text, (items) => maskArgs(items, text));
 
 /** Masks line after line of one output stream, private key blocks included. */
 export function createMasker(options: MaskOptions): Masker {

@@ -29,6 +29,8 @@ export interface OutputFilter {
   lines(batch: readonly string[]): FilteredLines;
   /** lines() for lines still in the ASCII bytes they were read as (a flood's chunks). */
   block(block: AsciiBlock): FilteredBlock;
+  /** Masks the secrets in any other text the session records (an argv, a plan, a report): not output, so no private-key tracking. */
+  mask(text: string): string;
 }
 
 /** Lines already filtered, the same for the evidence and the console (journaled output read back). */
@@ -125,5 +127,5 @@ export function createOutputFilter(options: MaskOptions): OutputFilter {
     }
     return new FilteredBlock(plain, asText, looked, evidence, terminal);
   };
-  return Object.assign(one, { lines, block });
+  return Object.assign(one, { lines, block, mask: (text: string) => masking.text(text) });
 }

@@ -2,6 +2,8 @@
 // sequence is removed, and carriage-return / backspace overwrites are resolved so a
 // line shows what a terminal would finally show. Pure functions, no IO.
 
+import { mapStrings } from './strings.js';
+
 const ESC = 0x1b;
 const BEL = 0x07;
 const BS = 0x08;
@@ -43,32 +45,8 @@ export function escapeControls(text: string): string {
   return CONTROL.test(text) ? text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : text;
 }
 
-/**
- * Every string in a parsed JSON value through plainText, keys too: the same value when
- * none changes (a journal warroom wrote holds none), a copy otherwise.
- */
-export function plainValue<T>(value: T): T {
-  if (typeof value === 'string') return plainText(value) as T;
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i += 1) {
-      const item: unknown = value[i];
-      const plain = plainValue(item);
-      if (plain !== item) (copy ??= [...value])[i] = plain;
-    }
-    return (copy ?? value) as T;
-  }
-  if (value === null || typeof value !== 'object') return value;
-  let changed = false;
-  const entries = Object.entries(value).map(([key, item]: [string, unknown]) => {
-    const plainKey = plainText(key);
-    const plain = plainValue(item);
-    if (plainKey !== key || plain !== item) changed = true;
-    return [plainKey, plain] as const;
-  });
-  // fromEntries defines properties: a `__proto__` key stays a key.
-  return (changed ? Object.fromEntries(entries) : value) as T;
-}
+/** Every string in a parsed JSON value through plainText, keys too: the same value when none changes (a journal warroom wrote holds none). */
+export const plainValue = <T>(value: T): T => mapStrings(value, plainText);
 
 /** True when the line holds anything the sanitisers would change. */
 export function hasControlCharacters(line: string): boolean {

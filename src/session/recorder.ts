@@ -1,6 +1,8 @@
 import type { ArtifactName, GateName, SessionContext } from '../../machines/types.js';
 import { COMMUNICATION_LOG, JOURNAL, artifactPath } from '../evidence/files.js';
 import { renderArtifact } from '../evidence/render/index.js';
+import { json } from '../evidence/render/format.js';
+import { maskValue } from '../safety/mask.js';
 import { EvidenceDir } from '../evidence/writer.js';
 import { readManualValidations } from '../evidence/manual-log.js';
 import { createHash, type Hash } from 'node:crypto';
@@ -29,6 +31,8 @@ type Pending = ({ kind: 'lines' } & OutputBatch) | ({ kind: 'range'; hash: Hash 
 
 export interface RecorderOptions {
   evidenceDir: string;
+  /** Masks the session's secrets in text: every journaled event and every artifact goes through it (output is masked on its way in). */
+  mask: (text: string) => string;
   planFile: string;
   operator: string;
   /** A resumed session's journal so far: the communication log goes on from it. */
@@ -58,7 +62,8 @@ export class Recorder {
     // session.end is the journal's last line: work still settling after it is not journaled.
     if (this.closed) return;
     if (type !== OUTPUT) this.flushOutput();
-    this.journal.append(type, data, durable);
+    // An argv or a plan may hold a secret the plan's author typed in: the journal never does.
+    this.journal.append(type, type === OUTPUT ? data : maskValue(data, this.options.mask), durable);
   }
 
   announce(kind: string, text: string): void {
@@ -123,7 +128,7 @@ export class Recorder {
     if (this.closed) return;
     for (const name of artifacts) {
       const relative = artifactPath(name);
-      const content = renderArtifact(name, context, {
+      const rendered = renderArtifact(name, context, {
         generatedAt: new Date().toISOString(),
         planFile: this.options.planFile,
         operator: this.options.operator,
@@ -131,6 +136,7 @@ export class Recorder {
         files: this.presentFiles(context),
         ...(name === 'report' ? { manualValidations: readManualValidations(this.options.evidenceDir) } : {}),
       });
+      const content = maskedArtifact(relative, rendered, this.options.mask);
       this.evidence.write(relative, content);
       if (name.startsWith('gate:')) this.event('gate', context.gates[name.slice('gate:'.length) as GateName], true);
       this.event('evidence', { artifact: name, path: relative, sha256: sha256(content) }, true);
@@ -150,4 +156,12 @@ export class Recorder {
     this.closed = true;
     this.journal.close();
   }
+}
+
+/** An artifact with the session's secrets masked: a JSON one value by value (it stays valid JSON), any other line by line. */
+function maskedArtifact(relative: string, content: string, mask: (text: string) => string): string {
+  if (!relative.endsWith('.json')) return content.split('\n').map(mask).join('\n');
+  const value: unknown = JSON.parse(content);
+  const masked = maskValue(value, mask);
+  return masked === value ? content : json(masked);
 }

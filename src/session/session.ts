@@ -139,9 +139,9 @@ export function startSession(options: SessionOptions, restored?: Restored): Sess
       void end();
     });
   };
-  const recorder = new Recorder({ evidenceDir: options.evidenceDir, planFile: options.planFile, operator: options.operator, history: restored?.entries ?? [], onWriteFailure: cannotWrite });
   const secretValues = plan.secrets.env.map((name) => options.env[name]).filter((value): value is string => typeof value === 'string');
   const filter = createOutputFilter({ values: secretValues, patterns: plan.secrets.patterns });
+  const recorder = new Recorder({ evidenceDir: options.evidenceDir, mask: filter.mask, planFile: options.planFile, operator: options.operator, history: restored?.entries ?? [], onWriteFailure: cannotWrite });
   const output = new OutputTail(OUTPUT_TAIL);
   const announcements = new RingTail<string>(ANNOUNCEMENT_TAIL);
   const print = options.print ?? { line: () => {}, output: () => {} };

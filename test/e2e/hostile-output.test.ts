@@ -66,10 +66,13 @@ function textsOf(name: string, bytes: Buffer): string[] {
   return [text];
 }
 
+/** Typed into the argv of the plan's second step (check-args.mjs): given to the command, recorded masked. */
+const TYPED_SECRETS = ['hunter2FAKEpw', 'ckt_Typed4Into5The6Plan7'];
+
 function expectClean(where: string, texts: string[]): void {
   for (const text of texts) {
     expect(text, `${where} holds a control character`).not.toMatch(EVIDENCE_CONTROL);
-    for (const secret of forbiddenSecrets()) expect(text.includes(secret), `${where} holds ${secret}`).toBe(false);
+    for (const secret of [...forbiddenSecrets(), ...TYPED_SECRETS]) expect(text.includes(secret), `${where} holds ${secret}`).toBe(false);
   }
 }
 
@@ -88,6 +91,7 @@ describe('hostile output, headless', () => {
     for (const secret of forbiddenSecrets()) expect(run.stdout.includes(secret), `stdout holds ${secret}`).toBe(false);
     const shown = run.stdout.replace(SGR, '');
     expect(shown).not.toMatch(EVIDENCE_CONTROL);
+    expect(run.stdout).toContain('typed-secrets | received 4 arguments as typed');
     const stepLines = linesOf(run.stdout).filter((line) => line.startsWith(`${STEP} | `));
     expect(stepLines.map((line) => line.slice(STEP.length + 3).replace(SGR, ''))).toEqual(expectedLines);
     const coloured = expectations.escapes.find((e) => e.sgr)!;

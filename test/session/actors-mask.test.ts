@@ -16,12 +16,13 @@ const TOKEN = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
 
 it('masks a secret quoted in a metric error and in a check detail before journaling them', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'warroom-actors-'));
-  const recorder = new Recorder({ evidenceDir: dir, planFile: 'release.yaml', operator: 'root' });
+  const filter = createOutputFilter({ values: [], patterns: [] });
+  const recorder = new Recorder({ evidenceDir: dir, mask: filter.mask, planFile: 'release.yaml', operator: 'root' });
   const actors = sessionActorImplementations({
     planDir: dir,
     env: {},
     recorder,
-    filter: createOutputFilter({ values: [], patterns: [] }),
+    filter,
     print: () => {},
     track: (work) => work,
     checkpoint: () => {},

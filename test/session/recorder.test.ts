@@ -10,7 +10,7 @@ const REPO = join(import.meta.dirname, '../..');
 
 it('journals nothing after the session has closed its journal, and does not crash', () => {
   const dir = mkdtempSync(join(tmpdir(), 'warroom-recorder-'));
-  const recorder = new Recorder({ evidenceDir: dir, planFile: 'release.yaml', operator: 'root' });
+  const recorder = new Recorder({ evidenceDir: dir, mask: (text) => text, planFile: 'release.yaml', operator: 'root' });
   recorder.event('session.end', { exitCode: 0 }, true);
   recorder.close();
   // A metric round or an announcement that settles after the end must not reopen the chain.
