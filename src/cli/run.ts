@@ -2,7 +2,9 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { JOURNAL } from '../evidence/files.js';
 import { ensureDir } from '../evidence/writer.js';
+import { claimJournal } from '../journal/journal.js';
 import type { ApprovalEntry } from '../plan/approvals-file.js';
 import { formatPlanError } from '../plan/errors.js';
 import { loadPlan } from '../plan/load.js';
@@ -75,6 +77,14 @@ export async function executeRelease(request: RunRequest, io: CliIo): Promise<nu
     return EXIT.badInput;
   }
   try {
+    // One session's evidence per folder: a second run into it would interleave two journals' chains.
+    if (!claimJournal(join(evidenceDir, JOURNAL))) {
+      writeLine(
+        io.stderr,
+        `warroom: ${request.evidenceDir ?? evidenceDir} already holds a session's ${JOURNAL}: give this release its own --evidence folder, or move that evidence away (to continue that session: warroom resume)`,
+      );
+      return EXIT.badInput;
+    }
     return await driveSession(
       {
         plan: resolvePlan(loaded.plan, evidenceDir),

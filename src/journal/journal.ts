@@ -21,6 +21,22 @@ export const sha256 = (text: string | Buffer): string => createHash('sha256').up
 /** Told once when a line could not be written (a full disk, a file size limit, EIO). */
 export type JournalFailure = (error: Error) => void;
 
+/**
+ * Takes the journal file for a new session, creating it empty: false when it is already
+ * there, the evidence of another session (finished, or running from another state folder).
+ * Exclusive creation, so of two runs started at once exactly one gets it.
+ */
+export function claimJournal(path: string): boolean {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
+  try {
+    closeSync(openSync(path, 'wx', 0o640));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
 export class Journal {
   private fd: number;
   private seq: number;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { demoCopy } from '../e2e/demo.js';
+import { demoCopy, REPO } from '../e2e/demo.js';
 import { captureIo } from '../helpers/io.js';
 import { warroomFromSource } from './source-cli.js';
 
@@ -50,6 +50,36 @@ describe('warroom run with bad input', () => {
     expect(result.code).toBe(3);
     expect(result.err).toMatch(/^bad\.json:\d+:\d+ .*cto/);
   });
+
+  it("refuses an evidence folder that already holds a session's journal, leaving it as it was", async () => {
+    const dir = demoCopy();
+    const earlier = readFileSync(join(REPO, 'fixtures/recordings/clean.jsonl'));
+    mkdirSync(join(dir, 'evidence'));
+    writeFileSync(join(dir, 'evidence/journal.jsonl'), earlier);
+    const result = await run(['release.yaml', '--headless', '--approvals', 'approvals.json', '--evidence', 'evidence', '--state', 'state'], dir);
+    expect(result.code).toBe(3);
+    expect(result.err).toBe(
+      "warroom: evidence already holds a session's journal.jsonl: give this release its own --evidence folder, or move that evidence away (to continue that session: warroom resume)\n",
+    );
+    expect(result.out).toBe('');
+    expect(readFileSync(join(dir, 'evidence/journal.jsonl')).equals(earlier)).toBe(true);
+    // No session was started: nothing for `warroom resume` to pick up.
+    expect(readdirSync(join(dir, 'state')).filter((name) => !name.endsWith('.lock'))).toEqual([]);
+  });
+
+  it('lets exactly one of two runs started at once into one evidence folder go on, each with its own state', async () => {
+    const dir = demoCopy();
+    const args = (state: string) => ['run', 'release.yaml', '--headless', '--approvals', 'approvals.json', '--evidence', 'evidence', '--state', state];
+    const env = { DEMO_RUN_DIR: join(dir, '.run') };
+    const [first, second] = await Promise.all([warroomFromSource(args('state-a'), { cwd: dir, env }), warroomFromSource(args('state-b'), { cwd: dir, env })]);
+    const codes = [first.code, second.code].sort();
+    expect(codes).toEqual([0, 3]);
+    const refused = first.code === 3 ? first : second;
+    expect(refused.stderr).toContain("already holds a session's journal.jsonl");
+    const verify = await warroomFromSource(['verify', 'evidence'], { cwd: dir });
+    expect(verify.stdout).toMatch(/^intact: /);
+    expect(verify.code).toBe(0);
+  }, 60_000);
 
   it('reports an approvals file nested too deeply for anyone to have meant it, with its position', async () => {
     const dir = demoCopy();

@@ -16,12 +16,12 @@ export interface SourceRun {
 }
 
 /** Runs `warroom ARGS` in `cwd`; `stdout` may be a file descriptor, or 'closed' for a reader that went away at once. */
-export function warroomFromSource(args: string[], options: { cwd: string; stdout?: number | 'closed'; user?: string }): Promise<SourceRun> {
+export function warroomFromSource(args: string[], options: { cwd: string; stdout?: number | 'closed'; user?: string; env?: Record<string, string> }): Promise<SourceRun> {
   const script = `const { main } = await import(${JSON.stringify(MAIN)}); process.exitCode = await main(process.argv.slice(1));`;
   const node = [process.execPath, '--import', TSX, '--input-type=module', '-e', script, ...args];
   const [command, ...rest] = options.user ? ['runuser', '-u', options.user, '--', ...node] : node;
   const stdio: StdioOptions = ['ignore', typeof options.stdout === 'number' ? options.stdout : 'pipe', 'pipe'];
-  const child = spawn(command!, rest, { cwd: options.cwd, stdio, env: { PATH: process.env.PATH ?? '' } });
+  const child = spawn(command!, rest, { cwd: options.cwd, stdio, env: { PATH: process.env.PATH ?? '', ...options.env } });
   if (options.stdout === 'closed') child.stdout?.destroy();
   let stdout = '';
   let stderr = '';
