@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandLine, json, sparkline, table } from '../../src/evidence/render/format.js';
+import { code, commandLine, inline, json, sparkline, table } from '../../src/evidence/render/format.js';
 import { renderArtifact } from '../../src/evidence/render/index.js';
 import { acknowledge, sendUnreadableSamples, startRelease, until, walkToSoak } from '../machines/harness.js';
 
@@ -24,6 +24,13 @@ describe('render helpers', () => {
 
   it('keeps a table cell on one line with its pipes escaped', () => {
     expect(table(['A'], [['x | y\nz']])).toBe('| A |\n|---|\n| x \\| y z |');
+  });
+
+  it('writes session text so it cannot open an HTML comment that hides the rest of a rendered report', () => {
+    expect(inline('deploy failed <!-- the rest is hidden')).toBe('deploy failed &lt;!-- the rest is hidden');
+    expect(table(['Reason'], [['exit 1 <script>']])).toBe('| Reason |\n|---|\n| exit 1 &lt;script> |');
+    // A code span shows `<` as it is: there it opens nothing.
+    expect(code('a <b>')).toBe('`a <b>`');
   });
 });
 

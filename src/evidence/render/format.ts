@@ -8,9 +8,15 @@ import type { SessionContext } from '../../../machines/types.js';
 /** JSON artifacts: two-space indent and a trailing newline, so hashes and diffs are stable. */
 export const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-/** Session text (reasons, details) on one line with no terminal control sequences: the auditor's file is plain text. */
+/** Session text on one line with no terminal control sequences: the auditor's file is plain text. */
+const oneLine = (text: string): string => sanitizeForEvidence(text.replace(/\r?\n/g, ' '));
+
+/**
+ * Session text (reasons, details, names) for Markdown: one line, and no `<`, so a command's
+ * output cannot open an HTML comment or tag that hides the rest of the report when rendered.
+ */
 export function inline(text: string): string {
-  return sanitizeForEvidence(text.replace(/\r?\n/g, ' '));
+  return oneLine(text).replace(/</g, '&lt;');
 }
 
 /** A Markdown table cell: one line, pipes escaped (GFM splits cells on `|` even inside code spans). */
@@ -18,7 +24,8 @@ const cell = (text: string): string => inline(text).replace(/\|/g, '\\|');
 
 /** A code span that survives backticks inside the text. */
 export function code(text: string): string {
-  const clean = inline(text);
+  // Inside a code span `<` is shown as it is, and `&lt;` would be too.
+  const clean = oneLine(text);
   return clean.includes('`') ? `\`\` ${clean} \`\`` : `\`${clean}\``;
 }
 
