@@ -658,3 +658,14 @@ export const releaseMachine = releaseSetup.createMachine({
     },
   },
 });
+
+/** True when `path` (`production.deploying.running`) names a leaf state of the chart, as journal transitions do. */
+export function isLeafStatePath(path: string): boolean {
+  let node: { states: Record<string, unknown> } = releaseMachine.root;
+  for (const key of path.split('.')) {
+    const next = Object.hasOwn(node.states, key) ? (node.states[key] as typeof node) : undefined;
+    if (next === undefined) return false;
+    node = next;
+  }
+  return Object.keys(node.states).length === 0;
+}

@@ -1,9 +1,11 @@
 import { open, readFile, stat } from 'node:fs/promises';
+import { z } from 'zod';
 import { dirname, join } from 'node:path';
+import { isLeafStatePath } from '../../machines/release.js';
 import { JOURNAL } from '../evidence/files.js';
 import { GENESIS, sha256, type JournalEntry } from '../journal/journal.js';
 import { rangeLogs, withRangesRead } from '../journal/output.js';
-import { readSessionStart } from '../journal/session-start.js';
+import { issueText, readSessionStart } from '../journal/session-start.js';
 import { listZipEntries, openZipEntry, readCapped } from '../probes/zip.js';
 import { plainValue } from '../safety/sanitize.js';
 
@@ -31,6 +33,19 @@ export interface Recording {
   /** The first line whose hash chain breaks; with `force`, the entries go on past it. */
   brokenAt?: ChainBreak;
 }
+
+/**
+ * The fields replay reads of the events it draws (session.start has its own check):
+ * a journal from elsewhere may hold anything there, and is refused rather than half-drawn.
+ */
+const READ_FIELDS: Partial<Record<string, z.ZodType>> = {
+  transition: z.looseObject({ to: z.string().refine(isLeafStatePath, 'not a state of the release chart') }),
+  announcement: z.looseObject({ kind: z.string(), text: z.string() }),
+  output: z.looseObject({ step: z.string(), stream: z.string(), lines: z.array(z.string()) }),
+  check: z.looseObject({ result: z.looseObject({ name: z.string(), passed: z.boolean(), detail: z.string() }) }),
+  'session.interrupted': z.looseObject({ signal: z.string() }),
+  'session.end': z.looseObject({ sessionId: z.string(), outcome: z.string(), state: z.string(), exitCode: z.number() }),
+};
 
 /** A journal inside an evidence zip is at most this big: a zip bomb is not a recording. */
 const MAX_JOURNAL_BYTES = 1024 * 1024 * 1024;
@@ -147,10 +162,13 @@ export async function loadRecording(path: string, force = false): Promise<Record
   // Messages follow the path the user gave: the journal inside it is named when it is not that path.
   const inJournal = source === path ? 'it' : JOURNAL;
   // A recording may come from anywhere: nothing in it may drive the terminal that replays it.
+  const where = (entry: JournalEntry) => `${source === path ? '' : `${JOURNAL} `}line ${entry.seq}`;
   const entries = plainValue(logs.size === 0 ? parsed.entries : withRangesRead(parsed.entries, logs)).map((entry) => {
+    const fields = READ_FIELDS[entry.type]?.safeParse(entry.data);
+    if (fields && !fields.success) throw new RecordingError(`${where(entry)}: ${entry.type} event: ${issueText(fields.error)}`);
     if (entry.type !== 'session.start') return entry;
     const start = readSessionStart(entry.data);
-    if ('problem' in start) throw new RecordingError(`${source === path ? '' : `${JOURNAL} `}line ${entry.seq}: ${start.problem}`);
+    if ('problem' in start) throw new RecordingError(`${where(entry)}: ${start.problem}`);
     return { ...entry, data: start };
   });
   const recording: Recording = { source, entries, sha256: sha256(bytes), lines, ...(brokenAt ? { brokenAt } : {}) };

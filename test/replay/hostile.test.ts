@@ -71,6 +71,9 @@ describe('a journal warroom could not have written', () => {
     ['a plan with no deploy steps', (entries) => delete (first(entries, 'session.start').data as { plan: { deploy?: unknown } }).plan.deploy, 'journal.jsonl: line 1: the plan in session.start is not valid: deploy: '],
     ['data that is null', (entries) => (first(entries, 'session.start').data = null), "the journal's chain breaks here (data is not an object)"],
     ['a time past year 9999', (entries) => (entries[3]!.ts = '+275760-09-13T00:00:00.000Z'), `:4: the journal's chain breaks here (ts "+275760-09-13T00:00:00.000Z" is not a time)`],
+    ['a transition to a state the chart does not have', (entries) => (first(entries, 'transition').data = { to: 'nowhere.at.all' }), 'line 3: transition event: to: not a state of the release chart'],
+    ['output lines that are not a list', (entries) => ((first(entries, 'output').data as { lines: unknown }).lines = 'x'), 'line 5: output event: lines: '],
+    ['a check without its result', (entries) => (first(entries, 'check').data = { stage: 'prerequisite' }), 'line 6: check event: result: '],
   ])('%s: replay and export exit 3 with one line', async (_, change, message) => {
     const path = rewritten(change);
     const dir = scratchDir();
