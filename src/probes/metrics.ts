@@ -6,8 +6,11 @@ import { readCommandMetric } from './sources/command.js';
 import { DEFAULT_HTTP_TIMEOUT_MS, httpGet } from './sources/http.js';
 import { readOpenMetric } from './sources/openmetrics.js';
 import { readPrometheus } from './sources/prometheus.js';
-import type { Reading } from './sources/reading.js';
+import { peerText, type Reading } from './sources/reading.js';
 import { readSystemMetric } from './sources/system.js';
+
+/** The longest error a sample keeps: room for our words and a few quotes of the peer's. */
+const ERROR_LIMIT = 1000;
 
 export { parseOpenMetrics, type OpenMetricsSample } from './sources/openmetrics.js';
 
@@ -31,9 +34,10 @@ export async function sampleMetric(metric: Metric, ctx: MetricContext): Promise<
   try {
     reading = await read(metric, ctx);
   } catch (error) {
-    reading = { error: firstLine(error instanceof Error ? error.message : String(error)) };
+    reading = { error: error instanceof Error ? error.message : String(error) };
   }
-  if (reading.error !== undefined) return { metric: metric.name, at, error: reading.error };
+  // However much a peer sent, a sample's error is one line of bounded length: it is journaled every interval.
+  if (reading.error !== undefined) return { metric: metric.name, at, error: peerText(reading.error, ERROR_LIMIT) };
   // ±Inf and NaN cannot be compared with a threshold or written to the evidence as JSON.
   if (!Number.isFinite(reading.value)) return { metric: metric.name, at, error: `value is ${reading.value}` };
   return { metric: metric.name, at, value: reading.value };
@@ -70,6 +74,3 @@ export function evaluateThreshold(metric: Metric, value: number): { breached: bo
   return { breached: isBreach(metric, value), rule: thresholdRule(metric) };
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
-}

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Metric } from '../../src/plan/schema.js';
 import { evaluateThreshold, sampleMetric } from '../../src/probes/metrics.js';
+import { createOutputFilter } from '../../src/safety/output.js';
 import { refusedUrl, reply, startServer, type TestServer } from '../helpers/servers.js';
+
+/** A GitHub token a careless exporter put in a label value. */
+const TOKEN = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
 
 let dir: string;
 let server: TestServer;
@@ -29,6 +33,16 @@ function prometheusAnswer(query: string): { status: number; body: unknown } {
       return { status: 200, body: vector([[{}, 'NaN']]) };
     case 'up[5m]':
       return { status: 200, body: { status: 'success', data: { resultType: 'matrix', result: [] } } };
+    case 'leaky_labels':
+      return { status: 200, body: vector([[{ pod: `\n${TOKEN}` }, '1'], [{ pod: `\t${TOKEN}` }, '2']]) };
+    case 'huge_error':
+      return { status: 400, body: { status: 'error', errorType: 'bad_data', error: `${TOKEN} ${'Zq, '.repeat(250_000)}` } };
+    case 'null_body':
+      return { status: 200, body: null };
+    case 'null_data':
+      return { status: 200, body: { status: 'success', data: null } };
+    case 'null_series':
+      return { status: 200, body: { status: 'success', data: { resultType: 'vector', result: [null] } } };
     default:
       return {
         status: 400,
@@ -108,6 +122,29 @@ describe('sampleMetric: prometheus', () => {
     expect((await sampleMetric(prometheus('by_pod'), ctx())).error).toBe(
       'query returned 2 series, aggregate it to one (e.g. sum(...)): {pod="a"}, {pod="b"}',
     );
+  });
+
+  it('quotes label values on one line, so a token in one is still masked where the error is journaled', async () => {
+    const sample = await sampleMetric(prometheus('leaky_labels'), ctx());
+    expect(sample.error).toBe(`query returned 2 series, aggregate it to one (e.g. sum(...)): {pod=" ${TOKEN}"}, {pod=" ${TOKEN}"}`);
+    const journaled = createOutputFilter({ values: [], patterns: [] })(sample.error!).evidence;
+    expect(journaled).not.toContain(TOKEN.slice(4, 20));
+    expect(journaled).toContain('[masked:github-token ghp_…]');
+  });
+
+  it("keeps a sample's error short however much the server sends, cutting between words", async () => {
+    const sample = await sampleMetric(prometheus('huge_error'), ctx());
+    expect(sample.error!.startsWith(`prometheus bad_data: ${TOKEN} Zq, Zq,`)).toBe(true);
+    expect(sample.error!.length).toBeLessThan(300);
+    expect(sample.error!.endsWith('Zq,…')).toBe(true);
+  });
+
+  it.each([
+    ['null_body', 'HTTP 200, unexpected Prometheus response'],
+    ['null_data', 'HTTP 200, unexpected Prometheus response'],
+    ['null_series', 'query returned no series: null_series'],
+  ])('reads %s as an unexpected answer, not a crash', async (query, error) => {
+    expect((await sampleMetric(prometheus(query), ctx())).error).toBe(error);
   });
 
   it('fails on a range vector', async () => {

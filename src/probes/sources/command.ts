@@ -1,8 +1,9 @@
 import { runCommand } from '../../runner/command.js';
-import type { Reading } from './reading.js';
+import { quoted, type Reading } from './reading.js';
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** Output quoted in an error is cut to this many characters. */
+/** A command's last line is quoted shorter than other peers' text: it is one value, not a reason. */
 const QUOTE_LIMIT = 60;
 
 /** Runs the command and reads the last non-empty line it printed on stdout as the value. */
@@ -30,14 +31,10 @@ export async function readCommandMetric(
     signal: ctx.signal,
   });
   if (record.error !== undefined) {
-    return { error: lastError === '' ? record.error : `${record.error}: ${quote(lastError)}` };
+    return { error: lastError === '' ? record.error : `${record.error}: ${quoted(lastError, QUOTE_LIMIT)}` };
   }
   if (lastOutput === '') return { error: 'printed no value' };
-  if (!NUMBER.test(lastOutput)) return { error: `not a number: ${quote(lastOutput)}` };
+  if (!NUMBER.test(lastOutput)) return { error: `not a number: ${quoted(lastOutput, QUOTE_LIMIT)}` };
   return { value: Number(lastOutput) };
 }
 
-/** JSON quoting shows control characters as escapes instead of sending them on. */
-function quote(text: string): string {
-  return JSON.stringify(text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text);
-}

@@ -1,4 +1,4 @@
-import type { Reading } from './reading.js';
+import { peerText, quoted, type Reading } from './reading.js';
 import { httpGet } from './http.js';
 
 /** One sample line of a Prometheus text exposition (or OpenMetrics) scrape. */
@@ -117,7 +117,7 @@ function readQuoted(text: string, start: number): { value: string; end: number }
 
 /** `http_requests_total{code="500"}`: how a selection reads in messages. */
 export function formatSelector(name: string, labels: Record<string, string> = {}): string {
-  const pairs = Object.entries(labels).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
+  const pairs = Object.entries(labels).map(([key, value]) => `${peerText(key, 40)}=${quoted(value)}`);
   return pairs.length === 0 ? name : `${name}{${pairs.join(',')}}`;
 }
 

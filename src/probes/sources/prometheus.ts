@@ -1,4 +1,4 @@
-import type { Reading } from './reading.js';
+import { peerText, quoted, type Reading } from './reading.js';
 import { httpGet } from './http.js';
 
 interface QueryResponse {
@@ -29,10 +29,11 @@ export async function readPrometheus(
     // Prometheus answers errors as JSON too; anything else is not a Prometheus API.
     return { error: `HTTP ${response.status}, not a Prometheus API response` };
   }
+  if (body === null || typeof body !== 'object') return { error: `HTTP ${response.status}, unexpected Prometheus response` };
   if (body.status === 'error') {
-    return { error: `prometheus ${body.errorType ?? 'error'}: ${firstLine(body.error ?? 'no reason given')}` };
+    return { error: `prometheus ${peerText(String(body.errorType ?? 'error'), 40)}: ${peerText(String(body.error ?? 'no reason given'))}` };
   }
-  if (body.status !== 'success' || body.data === undefined) {
+  if (body.status !== 'success' || body.data === null || typeof body.data !== 'object') {
     return { error: `HTTP ${response.status}, unexpected Prometheus response` };
   }
   return readResult(body.data.resultType, body.data.result, source.query);
@@ -41,9 +42,9 @@ export async function readPrometheus(
 function readResult(resultType: string | undefined, result: unknown, query: string): Reading {
   if (resultType === 'scalar') return parseSampleValue(result);
   if (resultType !== 'vector') {
-    return { error: `query returned a ${resultType ?? 'missing'} result, expected an instant vector or scalar` };
+    return { error: `query returned a ${resultType === undefined ? 'missing' : peerText(String(resultType), 40)} result, expected an instant vector or scalar` };
   }
-  const series = Array.isArray(result) ? (result as Series[]) : [];
+  const series = Array.isArray(result) ? (result as Array<Series | null>).filter((item): item is Series => item !== null && typeof item === 'object') : [];
   const [only] = series;
   if (only === undefined) return { error: `query returned no series: ${query}` };
   if (series.length > 1) {
@@ -61,15 +62,12 @@ function parseSampleValue(pair: unknown): Reading {
   if (text === '-Inf') return { value: -Infinity };
   if (text === 'NaN') return { value: NaN };
   const value = Number(text);
-  return text.trim() === '' || Number.isNaN(value) ? { error: `not a number: ${JSON.stringify(text)}` } : { value };
+  return text.trim() === '' || Number.isNaN(value) ? { error: `not a number: ${quoted(text)}` } : { value };
 }
 
 function formatLabels(labels: Record<string, string>): string {
   return `{${Object.entries(labels)
-    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+    .map(([key, value]) => `${peerText(key, 40)}=${quoted(String(value))}`)
     .join(',')}}`;
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
-}
