@@ -79,7 +79,7 @@ describe('warroom run with bad input', () => {
     const verify = await warroomFromSource(['verify', 'evidence'], { cwd: dir });
     expect(verify.stdout).toMatch(/^intact: /);
     expect(verify.code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it('reports an approvals file nested too deeply for anyone to have meant it, with its position', async () => {
     const dir = demoCopy();
