@@ -96,7 +96,7 @@ export function attachTo(socketPath: string, as: AttachRole): Promise<AttachedSe
           if (!settled) {
             settled = true;
             reject(new Error(message.reason));
-          }
+          } else announcements.push(`[REFUSED] the session ended this connection: ${message.reason}`);
           break;
         case 'ended':
           ending = { outcome: message.outcome, exitCode: message.exitCode, state: message.state };

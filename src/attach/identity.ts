@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 
 // Who is on the other end of a Unix socket, from the kernel (SO_PEERCRED), never
@@ -47,8 +47,24 @@ class HelperSignalled extends Error {}
 
 function askHelper(socket: Socket): Promise<PeerIdentity> {
   return new Promise((resolve, reject) => {
-    // Its own process group: a signal to the operator's terminal (a hangup, Ctrl-C) is for warroom, not for this helper.
-    const child = spawn('python3', ['-c', PEERCRED], { stdio: ['ignore', 'pipe', 'pipe', socket], detached: true });
+    let child: ChildProcess;
+    try {
+      // Its own process group: a signal to the operator's terminal (a hangup, Ctrl-C) is for warroom, not for this helper.
+      child = spawn('python3', ['-c', PEERCRED], { stdio: ['ignore', 'pipe', 'pipe', socket], detached: true });
+    } catch (error) {
+      return reject(new Error(`cannot verify who attached: python3 ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`));
+    }
+    let settled = false;
+    const fail = (error: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(error);
+    };
+    // First, before anything else can throw: out of descriptors (EMFILE) the child has no pipes and says so only by 'error'.
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      fail(new Error(`cannot verify who attached: python3 ${error.code ?? error.message}`));
+    });
     let out = '';
     let err = '';
     let timedOut = false;
@@ -56,22 +72,20 @@ function askHelper(socket: Socket): Promise<PeerIdentity> {
       timedOut = true;
       child.kill('SIGTERM');
     }, TIMEOUT_MS);
-    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot verify who attached: python3 ${(error as NodeJS.ErrnoException).code ?? error.message}`));
-    });
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
     // 'close', not 'exit': the answer may still be in the pipe when the process has exited.
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
       // Lending the socket to a child pauses it here: take it back.
       socket.resume();
       const [pid, uid, gid, name] = out.trim().split(' ');
       if (code !== 0 || uid === undefined || !/^\d+$/.test(uid)) {
         const why = err.trim().split('\n').at(-1) || (timedOut ? `python3 gave no answer in ${TIMEOUT_MS / 1000} s` : signal ? `python3 killed by ${signal}` : `exit ${code}`);
-        return reject(signal && !timedOut && out === '' ? new HelperSignalled(`cannot verify who attached: ${why}`) : new Error(`cannot verify who attached: ${why}`));
+        return fail(signal && !timedOut && out === '' ? new HelperSignalled(`cannot verify who attached: ${why}`) : new Error(`cannot verify who attached: ${why}`));
       }
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
       resolve({ pid: Number(pid), uid: Number(uid), gid: Number(gid), user: name || `uid:${uid}`, method: 'SO_PEERCRED' });
     });
   });
