@@ -1,7 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { evidenceFolderProblem } from '../evidence/files.js';
 import { ManualLogError, evidenceText, recordManualValidation } from '../evidence/manual-log.js';
 import { EXIT } from './exit-codes.js';
 import { writeLine, type CliIo } from './io.js';
@@ -54,9 +54,9 @@ export async function manualCommand(args: string[], io: CliIo): Promise<number> 
   if (note === undefined || evidenceText(note) === '') return refuse('--note TEXT is required: what was checked and how');
   const evidenceDir = resolve(io.cwd, values.evidence ?? '.artifacts/deployment');
   try {
-    // The log goes beside an evidence folder a session wrote; a typo must not mkdir -p a new tree (worded as `warroom gate`).
-    if (!existsSync(evidenceDir)) throw new ManualLogError(`${evidenceDir}: no such evidence folder`);
-    if (!statSync(evidenceDir).isDirectory()) throw new ManualLogError(`${evidenceDir}: not a folder`);
+    // The log goes beside an evidence folder a session wrote; a typo must not mkdir -p a new tree.
+    const problem = evidenceFolderProblem(evidenceDir);
+    if (problem !== undefined) throw new ManualLogError(problem);
     const { entry, path } = recordManualValidation(evidenceDir, { step, result, by, login: osLogin(io.env), note });
     writeLine(io.stdout, `recorded manual validation: ${entry.step} ${entry.result} by ${entry.by} (login ${entry.login}) in ${path}`);
     return EXIT.ok;

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import type { ArtifactName, GateName } from '../../machines/types.js';
 
 // Where each protocol artifact lives inside the evidence folder (SPEC section 6).
@@ -47,4 +48,11 @@ export function reportCompleteness(written: Iterable<string>): { completeness: n
   const have = new Set(written);
   const missing = REPORTING_EVIDENCE.filter((name) => !have.has(name)).map(artifactPath);
   return { completeness: (REPORTING_EVIDENCE.length - missing.length) / REPORTING_EVIDENCE.length, missing };
+}
+
+/** Why DIR is no evidence folder to judge or to write beside (a typo, a file given by mistake): undefined when it is one. */
+export function evidenceFolderProblem(dir: string): string | undefined {
+  if (!existsSync(dir)) return `${dir}: no such evidence folder`;
+  if (!statSync(dir).isDirectory()) return `${dir}: not a folder`;
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { addSample, answerAcceptable, emptySeries, outstandingRoles, productionRoles, separationSatisfied } from '../../machines/rules.js';
@@ -7,7 +7,7 @@ import { readJournal } from '../journal/journal.js';
 import { issueText, readSessionStart } from '../journal/session-start.js';
 import type { Plan } from '../plan/schema.js';
 import { thresholdRule } from '../probes/thresholds.js';
-import { ARTIFACT_FILES, JOURNAL, REPORTING_EVIDENCE, artifactPath, reportCompleteness } from './files.js';
+import { ARTIFACT_FILES, JOURNAL, REPORTING_EVIDENCE, artifactPath, evidenceFolderProblem, reportCompleteness } from './files.js';
 import { freezeGate, launchGate, readinessGate, reportingGate } from './gates.js';
 
 // The protocol's automation hooks (`warroom gate …`): one quality gate evaluated from
@@ -197,8 +197,8 @@ function recordedVerdictNote(dir: string, gate: GateName, result: GateResult): s
 /** Evaluates one quality gate from an evidence folder; bad evidence is a one-line reason, never an exception. */
 export async function evaluateGateFromEvidence(gate: GateName, evidenceDir: string, now: Date = new Date()): Promise<GateEvaluation> {
   try {
-    if (!existsSync(evidenceDir)) return { error: `${evidenceDir}: no such evidence folder` };
-    if (!statSync(evidenceDir).isDirectory()) return { error: `${evidenceDir}: not a folder` };
+    const problem = evidenceFolderProblem(evidenceDir);
+    if (problem !== undefined) return { error: problem };
     const facts = replaySession(evidenceDir);
     const notes: string[] = [];
     const result = evaluate(gate, evidenceDir, facts, now.toISOString(), notes);
