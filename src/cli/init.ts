@@ -1,7 +1,7 @@
 import { chmod, lstat, mkdir, readlink, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT } from './exit-codes.js';
-import { writeLine, type CliIo } from './io.js';
+import { errnoWords, writeLine, type CliIo } from './io.js';
 import { initTemplateFiles } from '../plan/init-template.js';
 
 const USAGE = 'usage: warroom init [DIR]';
@@ -53,22 +53,13 @@ export async function initCommand(args: string[], io: CliIo): Promise<number> {
     }
   } catch (error) {
     const { code, path: where } = error as NodeJS.ErrnoException;
-    const reason = WRITE_PROBLEMS[code ?? ''] ?? code ?? 'failed';
+    const reason = (code === 'EEXIST' ? 'appeared while writing' : errnoWords(code)) ?? code ?? 'failed';
     writeLine(io.stderr, `cannot initialise ${shown('')}: ${where ? `${path.relative(io.cwd, where) || '.'}: ` : ''}${reason}`);
     return EXIT.badInput;
   }
   writeLine(io.stdout, `next: edit the plan and scripts for your service, then: warroom validate ${shown(plan.path)}`);
   return EXIT.ok;
 }
-
-const WRITE_PROBLEMS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'a file is in the way',
-  EEXIST: 'appeared while writing',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-};
 
 /**
  * A symbolic link that points nowhere, on the way from DIR to `file`: init follows no link to

@@ -17,6 +17,21 @@ export function writeLine(stream: NodeJS.WritableStream, text: string): void {
   stream.write(`${escapeControls(text)}\n`);
 }
 
+/** What a failed file-system call means, for the one line that says so. */
+const ERRNO_WORDS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a file is in the way',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EIO: 'input/output error',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+};
+
+/** `no space left on the device` for ENOSPC; undefined for a code with no words here. */
+export const errnoWords = (code: string | undefined): string | undefined => (code === undefined ? undefined : ERRNO_WORDS[code]);
+
 /** A user-fixable problem found at the edge: printed as one line, never a stack trace. */
 export class UsageError extends Error {}
 

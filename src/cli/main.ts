@@ -1,5 +1,5 @@
 import { EXIT } from './exit-codes.js';
-import { processIo, watchOutput, writeLine, type CliIo } from './io.js';
+import { errnoWords, processIo, watchOutput, writeLine, type CliIo } from './io.js';
 
 // Commands load lazily so `warroom --help` and `warroom validate` start fast.
 const COMMANDS: Record<string, () => Promise<(args: string[], io: CliIo) => Promise<number>>> = {
@@ -71,13 +71,6 @@ Exit codes of run, resume and demo:
 /** Commands whose exit code says how a release ended: a lost stdout must not hide that. */
 const RELEASE_COMMANDS = new Set(['run', 'demo', 'resume']);
 
-const OUTPUT_PROBLEMS: Record<string, string> = {
-  ENOSPC: 'no space left on the device',
-  EIO: 'input/output error',
-  EDQUOT: 'disk quota exceeded',
-  EFBIG: 'file too large',
-};
-
 export async function main(args: string[], io: CliIo = processIo()): Promise<number> {
   const outputFailure = watchOutput(io.stdout);
   // Nowhere left to say that stderr failed: only keep it from crashing.
@@ -86,7 +79,7 @@ export async function main(args: string[], io: CliIo = processIo()): Promise<num
   const failure = await outputFailure();
   // A reader that went away (head, a closed pager) wants no more: that is not an error.
   if (failure === undefined || failure.code === 'EPIPE') return code;
-  const reason = OUTPUT_PROBLEMS[failure.code ?? ''] ?? failure.code ?? failure.message;
+  const reason = errnoWords(failure.code) ?? failure.code ?? failure.message;
   writeLine(io.stderr, `warroom: cannot write the output: ${reason}${failure.code && reason !== failure.code ? ` (${failure.code})` : ''}`);
   return code !== EXIT.ok || RELEASE_COMMANDS.has(args[0] ?? 'demo') ? code : EXIT.badInput;
 }

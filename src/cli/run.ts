@@ -18,7 +18,7 @@ import type { SessionOptions } from '../session/session.js';
 import type { Plan } from '../plan/schema.js';
 import { EXIT } from './exit-codes.js';
 import { BlockPrinter } from '../runner/lines.js';
-import { writeLine, type CliIo } from './io.js';
+import { errnoWords, writeLine, type CliIo } from './io.js';
 
 export interface RunRequest {
   planPath: string;
@@ -105,14 +105,8 @@ export async function executeRelease(request: RunRequest, io: CliIo): Promise<nu
   }
 }
 
-const FOLDER_PROBLEMS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTDIR: 'a file is in the way',
-  EEXIST: 'it is a file, not a folder',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-};
+/** A file where the folder should be. */
+const NOT_A_FOLDER = 'it is a file, not a folder';
 
 /**
  * Creates the folder if needed and checks that this process may write in it: found now,
@@ -120,13 +114,13 @@ const FOLDER_PROBLEMS: Record<string, string> = {
  */
 export function writableFolderProblem(dir: string): string | undefined {
   try {
-    if (existsSync(dir) && !statSync(dir).isDirectory()) return FOLDER_PROBLEMS.EEXIST;
+    if (existsSync(dir) && !statSync(dir).isDirectory()) return NOT_A_FOLDER;
     ensureDir(dir);
     accessSync(dir, constants.W_OK | constants.X_OK);
     return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return (code !== undefined ? FOLDER_PROBLEMS[code] : undefined) ?? code ?? (error as Error).message;
+    return (code === 'EEXIST' ? NOT_A_FOLDER : errnoWords(code)) ?? code ?? (error as Error).message;
   }
 }
 
