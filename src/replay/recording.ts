@@ -161,8 +161,8 @@ export async function loadRecording(path: string, force = false): Promise<Record
   for (const log of rangeLogs(parsed.entries)) logs.set(log, await readBeside(log));
   // Messages follow the path the user gave: the journal inside it is named when it is not that path.
   const inJournal = source === path ? 'it' : JOURNAL;
-  // A recording may come from anywhere: nothing in it may drive the terminal that replays it.
   const where = (entry: JournalEntry) => `${source === path ? '' : `${JOURNAL} `}line ${entry.seq}`;
+  // A recording may come from anywhere: nothing in it may drive the terminal that replays it.
   const entries = plainValue(logs.size === 0 ? parsed.entries : withRangesRead(parsed.entries, logs)).map((entry) => {
     const fields = READ_FIELDS[entry.type]?.safeParse(entry.data);
     if (fields && !fields.success) throw new RecordingError(`${where(entry)}: ${entry.type} event: ${issueText(fields.error)}`);
